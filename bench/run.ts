@@ -1,0 +1,117 @@
+import { availableParallelism, cpus, totalmem } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import type { Kysely } from "kysely";
+import type { Database } from "../src/db/schema.ts";
+import { benchCustomers } from "./customers.ts";
+import { openBenchDatabase } from "./database.ts";
+import { FakeTelegram } from "./fake-telegram.ts";
+import { createCountingLogger, type CountingLogger } from "./logger.ts";
+import { benchRush } from "./rush.ts";
+import { benchSearch } from "./search.ts";
+import { benchLine } from "./stats.ts";
+import { benchUpdates } from "./updates.ts";
+import { startWorld } from "./world.ts";
+
+/** What `npm run bench` measures; see the "Benchmarks" section of the README for targets and results. */
+const PLAN = {
+  updates: { users: 2_000, warmUpUsers: 300, concurrency: 4, firstUserId: 300_000_000 },
+  customers: { customers: 1_000, firstUserId: 310_000_000 },
+  rush: { orders: 200, providerLimitPerSecond: 10, providerLatencyMs: 150, workerConcurrency: 4, firstUserId: 320_000_000, maxSeconds: 150 },
+};
+
+const SETTLE_SECONDS = 8;
+
+async function main(): Promise<void> {
+  const peakRss = trackPeakRss();
+  const database = await openBenchDatabase(process.env.DATABASE_URL);
+  const counting = createCountingLogger();
+  try {
+    console.log(`bench database=${database.kind}`);
+    console.log(`# machine nproc=${availableParallelism()} cpu="${cpus()[0]?.model ?? "unknown"}" ram_gb=${Math.round(totalmem() / 2 ** 30)} node=${process.version}`);
+    memoryNote("start");
+    console.log(benchLine("search", benchSearch()));
+    await chatFigures(database.db, counting);
+    memoryNote("after updates and customers");
+    await rushFigures(database.db, counting);
+    memoryNote("after rush");
+    await settle();
+    memoryNote(`at rest (${SETTLE_SECONDS} s idle, garbage collected)`);
+    console.log(`# memory peak: rss=${Math.round(peakRss() / 2 ** 20)} (MB)`);
+    console.log(benchLine("memory", { rss_mb: process.memoryUsage().rss / 2 ** 20 }));
+  } finally {
+    await database.close();
+  }
+  for (const line of counting.firstErrors()) console.error(`# logged error: ${line}`);
+}
+
+/**
+ * What the process keeps at rest once the load is over. V8 hands freed pages back to the system only after some
+ * idle seconds, so the load is given that time (with a full garbage collection each second) before RSS is read.
+ */
+async function settle(): Promise<void> {
+  setFlagsFromString("--expose-gc");
+  const collectGarbage = runInNewContext("gc") as () => void;
+  for (let second = 0; second < SETTLE_SECONDS; second++) {
+    await sleep(1000);
+    collectGarbage();
+  }
+}
+
+/** The highest RSS seen, sampled every 100 ms, for the README's peak figure. */
+function trackPeakRss(): () => number {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 100);
+  timer.unref();
+  return () => peak;
+}
+
+function memoryNote(when: string): void {
+  const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
+  const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+  console.log(`# memory ${when}: rss=${mb(rss)} heap_used=${mb(heapUsed)} heap_total=${mb(heapTotal)} external=${mb(external)} (MB)`);
+}
+
+/** Browsing and buying in chat: the provider is not the subject here, so it answers at once and without a limit. */
+async function chatFigures(db: Kysely<Database>, counting: CountingLogger): Promise<void> {
+  const telegram = new FakeTelegram();
+  const world = await startWorld({ db, telegram, logger: counting.logger, provider: { rateLimitPerSecond: 0, latencyMs: 0 } });
+  try {
+    const updates = await benchUpdates(world.bot, telegram, PLAN.updates);
+    const { updates: count, ...figures } = updates;
+    console.log(benchLine("updates", figures));
+    console.log(`# updates: ${count} updates, ${PLAN.updates.concurrency} chats at a time`);
+
+    const customers = await benchCustomers(world.bot, telegram, {
+      ...PLAN.customers,
+      paymentUrlPrefix: `${world.stripeSim.apiUrl}/pay/`,
+      loggedErrors: counting.errors,
+    });
+    const { seconds, ...customerFigures } = customers;
+    console.log(benchLine("customers", customerFigures));
+    console.log(`# customers: all ${customers.concurrent} done in ${seconds.toFixed(1)} s`);
+  } finally {
+    await world.close();
+  }
+}
+
+async function rushFigures(db: Kysely<Database>, counting: CountingLogger): Promise<void> {
+  const { rush } = PLAN;
+  const telegram = new FakeTelegram();
+  const world = await startWorld({
+    db,
+    telegram,
+    logger: counting.logger,
+    provider: { rateLimitPerSecond: rush.providerLimitPerSecond, latencyMs: rush.providerLatencyMs },
+    workerConcurrency: rush.workerConcurrency,
+  });
+  try {
+    console.log(benchLine("rush", await benchRush(world, db, rush)));
+    console.log(`# rush: one worker advancing ${rush.workerConcurrency} orders at a time, provider latency ${rush.providerLatencyMs} ms, ${telegram.calls("sendPhoto")} QR photos sent`);
+  } finally {
+    await world.close();
+  }
+}
+
+await main();

@@ -1,0 +1,121 @@
+import { performance } from "node:perf_hooks";
+import { Bot } from "grammy";
+import type { Update } from "grammy/types";
+import type { BotContext } from "../src/bot/index.ts";
+import { ChatUser } from "./chat.ts";
+import type { FakeButton, FakeTelegram } from "./fake-telegram.ts";
+import { forEachConcurrently, percentile } from "./stats.ts";
+
+export interface UpdatesFigures {
+  updates: number;
+  full_per_s: number;
+  bare_per_s: number;
+  ratio: number;
+  p50_ms: number;
+  p99_ms: number;
+}
+
+export interface UpdatesOptions {
+  users: number;
+  warmUpUsers: number;
+  /** Chats served at once, each chat's updates in order (as webhook mode with several connections does). */
+  concurrency: number;
+  /** Telegram ids from here on are used by this benchmark only. */
+  firstUserId: number;
+}
+
+/** What travellers type: names in our three languages, with a typo, an ISO code and a flag. */
+const QUERIES = ["Germany", "Германия", "Almanya", "Germny", "France", "Франция", "Fransa", "Türkiye", "Турция", "Japan", "Япония", "Japonya", "Italy", "Италия", "Spain", "İspanya", "Austria", "DE", "🇬🇧", "United States"];
+
+type Step = (user: ChatUser, index: number) => Update | undefined;
+
+/** Search a country (its offers open), next page, a bundle's details, back to the offers, another bundle. */
+const BROWSING: readonly Step[] = [
+  (user, index) => user.text(QUERIES[index % QUERIES.length]!),
+  (user) => user.press(/^o:[A-Z]{2}:1$/),
+  (user) => user.press(/^b:/),
+  (user) => user.press(/^o:[A-Z]{2}:0$/),
+  (user) => user.press((buttons) => lastMatching(buttons, /^b:/)),
+];
+
+/**
+ * The same catalogue-browsing updates through the whole bot and through a bare grammY bot that answers each with
+ * a fixed reply, both against the same in-process fake of Telegram.
+ */
+export async function benchUpdates(fullBot: Bot<BotContext>, telegram: FakeTelegram, options: UpdatesOptions): Promise<UpdatesFigures> {
+  const bareBot = createBareBot(telegram);
+  const warmUp = users(options.firstUserId, options.warmUpUsers, telegram);
+  const measured = users(options.firstUserId + options.warmUpUsers, options.users, telegram);
+
+  const warmUpScripts = await browse(fullBot, warmUp, options.concurrency);
+  await replay(bareBot, warmUpScripts, options.concurrency);
+
+  const full = await timed(() => browse(fullBot, measured, options.concurrency));
+  const scripts = full.result;
+  const updates = scripts.reduce((sum, script) => sum + script.updates.length, 0);
+  const bare = await timed(() => replay(bareBot, scripts, options.concurrency));
+
+  const latencies = scripts.flatMap((script) => script.latenciesMs);
+  const fullPerSecond = updates / full.seconds;
+  const barePerSecond = updates / bare.seconds;
+  return {
+    updates,
+    full_per_s: fullPerSecond,
+    bare_per_s: barePerSecond,
+    ratio: fullPerSecond / barePerSecond,
+    p50_ms: percentile(latencies, 0.5),
+    p99_ms: percentile(latencies, 0.99),
+  };
+}
+
+interface Script {
+  updates: Update[];
+  latenciesMs: number[];
+}
+
+async function browse(bot: Bot<BotContext>, chatUsers: ChatUser[], concurrency: number): Promise<Script[]> {
+  const scripts: Script[] = chatUsers.map(() => ({ updates: [], latenciesMs: [] }));
+  await forEachConcurrently(chatUsers, concurrency, async (user, index) => {
+    const script = scripts[index]!;
+    for (const step of BROWSING) {
+      const update = step(user, index);
+      if (!update) continue;
+      script.updates.push(update);
+      const started = performance.now();
+      await bot.handleUpdate(update);
+      script.latenciesMs.push(performance.now() - started);
+    }
+  });
+  return scripts;
+}
+
+async function replay(bot: Bot, scripts: Script[], concurrency: number): Promise<void> {
+  await forEachConcurrently(scripts, concurrency, async (script) => {
+    for (const update of script.updates) await bot.handleUpdate(update);
+  });
+}
+
+/** grammY with nothing of ours: one fixed answer per update, the same Bot API calls the real bot makes. */
+function createBareBot(telegram: FakeTelegram): Bot {
+  const bot = new Bot(telegram.token, { botInfo: telegram.botInfo, client: { fetch: telegram.fetch } });
+  bot.on("message", (ctx) => ctx.reply("Here are the offers."));
+  bot.on("callback_query", async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageText("Here are the offers.");
+  });
+  return bot;
+}
+
+function users(firstId: number, count: number, telegram: FakeTelegram): ChatUser[] {
+  return Array.from({ length: count }, (_, i) => ChatUser.numbered(firstId + i, telegram));
+}
+
+function lastMatching(buttons: FakeButton[], pattern: RegExp): FakeButton | undefined {
+  return buttons.filter((button) => button.callbackData !== undefined && pattern.test(button.callbackData)).at(-1);
+}
+
+async function timed<T>(run: () => Promise<T>): Promise<{ result: T; seconds: number }> {
+  const started = performance.now();
+  const result = await run();
+  return { result, seconds: (performance.now() - started) / 1000 };
+}

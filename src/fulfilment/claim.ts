@@ -1,0 +1,25 @@
+import { sql, type Kysely } from "kysely";
+import type { Database, Order, OrderStatus } from "../db/schema.ts";
+
+export const WORKABLE_STATUSES: readonly OrderStatus[] = ["paid", "placing", "placed", "ready", "awaiting_balance"];
+
+/**
+ * Takes one due order and leases it to this worker in a single short statement.
+ * SKIP LOCKED lets several workers claim side by side; an expired lease (a crashed worker) is claimable again.
+ */
+export async function claimDueOrder(db: Kysely<Database>, workerId: string, now: Date, leaseMs: number): Promise<Order | undefined> {
+  const leaseUntil = new Date(now.getTime() + leaseMs);
+  const result = await sql<Order>`
+    update orders set locked_until = ${leaseUntil}, locked_by = ${workerId}
+    where id = (
+      select id from orders
+      where status in (${sql.join(WORKABLE_STATUSES)})
+        and next_attempt_at is not null and next_attempt_at <= ${now}
+        and (locked_until is null or locked_until < ${now})
+      order by next_attempt_at, id
+      limit 1
+      for update skip locked
+    )
+    returning *`.execute(db);
+  return result.rows[0];
+}

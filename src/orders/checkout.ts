@@ -1,0 +1,222 @@
+import type { Kysely } from "kysely";
+import { countryByIso, scopeOf } from "../catalogue/index.ts";
+import type { CatalogueBundleRow, Database, Order } from "../db/schema.ts";
+import { EsimGoError, type EsimGoClient, type OrderResult } from "../esimgo/index.ts";
+import type { Esims } from "../esims/index.ts";
+import type { Logger } from "../logger.ts";
+import type { Notifier } from "../notify/index.ts";
+import type { Payments } from "../payments/index.ts";
+import { marginMinor, retailPriceMinor, type PricingSettings } from "../pricing/index.ts";
+import { appendOrderEvent, causeOf, transitionOrder } from "./store.ts";
+
+export type CheckoutOutcome =
+  | { kind: "link"; orderId: number; url: string; expiresAt: Date; priceMinor: number; currency: string; reused: boolean }
+  | { kind: "price_changed"; bundleName: string; priceMinor: number; currency: string }
+  | { kind: "unavailable"; reason: "withdrawn" | "balance" | "provider" }
+  | { kind: "incompatible" }
+  | { kind: "not_yours" };
+
+export interface CheckoutInput {
+  customerId: number;
+  bundleName: string;
+  targetIccid?: string;
+  /** The price the customer agreed to after a price_changed answer. Only ever accepted if we quoted it. */
+  confirmedPriceMinor?: number;
+}
+
+export interface CheckoutDeps {
+  db: Kysely<Database>;
+  esimgo: Pick<EsimGoClient, "validateOrder" | "getOrganisation" | "checkCompatibility">;
+  payments: Pick<Payments, "createCheckoutSession">;
+  esims: Pick<Esims, "ownedEsim">;
+  notifier: Notifier;
+  logger: Logger;
+  pricing: PricingSettings;
+  now: () => Date;
+}
+
+/** A link closer than this to its expiry is not worth sending again. */
+const REUSE_MARGIN_MS = 2 * 60_000;
+const UNAVAILABLE_ALERT_INTERVAL_MS = 15 * 60_000;
+
+type AlertOnce = (problem: "withdrawn" | "balance", bundleName: string, cause: string) => Promise<void>;
+
+export function createCheckout(deps: CheckoutDeps): (input: CheckoutInput) => Promise<CheckoutOutcome> {
+  const lastAlertAt = new Map<string, number>();
+
+  // One alert per bundle and problem per quarter hour: every customer trying again must not page the admins again.
+  const alertOnce: AlertOnce = async (problem, bundleName, cause) => {
+    const now = deps.now().getTime();
+    const key = `${problem}:${bundleName}`;
+    if (now - (lastAlertAt.get(key) ?? -Infinity) < UNAVAILABLE_ALERT_INTERVAL_MS) return;
+    lastAlertAt.set(key, now);
+    await deps.notifier.admins({ type: "bundle_unavailable", bundleName, cause });
+  };
+
+  return async (input) => {
+    const bundle = await deps.db.selectFrom("catalogue_bundles").selectAll().where("name", "=", input.bundleName).where("active", "=", true).executeTakeFirst();
+    if (!bundle) return { kind: "unavailable", reason: "withdrawn" };
+    if (input.targetIccid !== undefined) {
+      const target = await checkTopUpTarget(deps, input.customerId, input.targetIccid, bundle.name);
+      if (target) return target;
+    }
+    const reusable = await reusableLink(deps, input);
+    if (reusable) return reusable;
+
+    const quoted = await quote(deps, bundle, input, alertOnce);
+    if ("kind" in quoted) return quoted;
+    const order = await openOrder(deps, input, bundle, quoted);
+    try {
+      const link = await deps.payments.createCheckoutSession(order, deps.now());
+      return { kind: "link", orderId: order.id, url: link.url, expiresAt: link.expiresAt, priceMinor: order.price_minor, currency: order.currency, reused: false };
+    } catch (error) {
+      deps.logger.error({ orderId: order.id, err: error }, "Stripe checkout session could not be created");
+      await appendOrderEvent(deps.db, order.id, "checkout_link_failed", { cause: causeOf(error) });
+      return { kind: "unavailable", reason: "provider" };
+    }
+  };
+}
+
+async function checkTopUpTarget(deps: CheckoutDeps, customerId: number, iccid: string, bundleName: string): Promise<CheckoutOutcome | undefined> {
+  if (!(await deps.esims.ownedEsim(customerId, iccid))) return { kind: "not_yours" };
+  try {
+    return (await deps.esimgo.checkCompatibility(iccid, bundleName)) ? undefined : { kind: "incompatible" };
+  } catch (error) {
+    deps.logger.warn({ iccid, bundleName, err: error }, "compatibility check failed");
+    return { kind: "unavailable", reason: "provider" };
+  }
+}
+
+/** The customer's open order for the same product: its live link is sent again; a dead one is closed. */
+async function reusableLink(deps: CheckoutDeps, input: CheckoutInput): Promise<CheckoutOutcome | undefined> {
+  const open = await openOrderQuery(deps.db, input).selectAll().execute();
+  const now = deps.now();
+  for (const order of open) {
+    const live = order.stripe_session_url && order.stripe_session_expires_at && order.stripe_session_expires_at.getTime() - now.getTime() > REUSE_MARGIN_MS;
+    if (live && order.stripe_session_expires_at && order.stripe_session_url) {
+      return { kind: "link", orderId: order.id, url: order.stripe_session_url, expiresAt: order.stripe_session_expires_at, priceMinor: order.price_minor, currency: order.currency, reused: true };
+    }
+    await transitionOrder(deps.db, order.id, { from: ["pending_payment"], set: { status: "expired" }, event: { type: "expired", detail: { why: "superseded by a new checkout" } } });
+  }
+  return undefined;
+}
+
+function openOrderQuery(db: Kysely<Database>, input: CheckoutInput) {
+  return db
+    .selectFrom("orders")
+    .where("customer_id", "=", input.customerId)
+    .where("bundle_name", "=", input.bundleName)
+    .where("status", "=", "pending_payment")
+    .where("target_iccid", input.targetIccid === undefined ? "is" : "=", input.targetIccid ?? null)
+    .orderBy("id", "desc");
+}
+
+interface Quote {
+  priceMinor: number;
+  costMinor: number;
+  currency: string;
+}
+
+async function quote(
+  deps: CheckoutDeps,
+  bundle: CatalogueBundleRow,
+  input: CheckoutInput,
+  alertOnce: AlertOnce,
+): Promise<Quote | CheckoutOutcome> {
+  let validation: OrderResult;
+  try {
+    validation = await deps.esimgo.validateOrder([{ bundle: bundle.name, quantity: 1, ...(input.targetIccid ? { iccids: [input.targetIccid] } : {}) }]);
+  } catch (error) {
+    if (error instanceof EsimGoError && (error.kind === "not_found" || error.kind === "invalid_request")) {
+      return withdraw(deps, bundle.name, causeOf(error), alertOnce);
+    }
+    deps.logger.warn({ bundle: bundle.name, err: error }, "eSIM Go validation failed");
+    return { kind: "unavailable", reason: "provider" };
+  }
+  const costMinor = validation.totalMinor > 0 || validation.valid ? validation.totalMinor : bundle.cost_minor;
+  if (validation.currency.toUpperCase() !== bundle.currency.toUpperCase() || !Number.isSafeInteger(costMinor) || costMinor < 0) {
+    deps.logger.error({ bundle: bundle.name, costMinor, currency: validation.currency }, "validation answered in an unexpected currency or amount");
+    return { kind: "unavailable", reason: "provider" };
+  }
+  if (costMinor !== bundle.cost_minor) {
+    await deps.db.updateTable("catalogue_bundles").set({ cost_minor: costMinor }).where("name", "=", bundle.name).execute();
+  }
+  const balance = await checkBalance(deps, bundle.name, costMinor, bundle.currency, alertOnce);
+  if (balance) return balance;
+  // The balance covers it, so an invalid order means the bundle itself is no longer sold.
+  if (!validation.valid) return withdraw(deps, bundle.name, "eSIM Go says the order is not valid", alertOnce);
+  return priceFor(deps.pricing, bundle, costMinor, input.confirmedPriceMinor);
+}
+
+/**
+ * The customer pays the price they saw (the catalogue price, or a price we quoted them since) as long as it keeps
+ * the minimum margin over today's cost; otherwise they are asked again. A price from the chat is never trusted as such.
+ */
+function priceFor(pricing: PricingSettings, bundle: CatalogueBundleRow, costMinor: number, confirmedPriceMinor: number | undefined): Quote | CheckoutOutcome {
+  const cataloguePrice = retailPriceMinor(bundle.cost_minor, pricing);
+  const currentPrice = retailPriceMinor(costMinor, pricing);
+  const seen = confirmedPriceMinor === currentPrice || confirmedPriceMinor === cataloguePrice ? confirmedPriceMinor : cataloguePrice;
+  if (marginMinor(seen, costMinor) >= pricing.minMarginMinor) return { priceMinor: seen, costMinor, currency: bundle.currency };
+  return { kind: "price_changed", bundleName: bundle.name, priceMinor: currentPrice, currency: bundle.currency };
+}
+
+async function withdraw(deps: CheckoutDeps, bundleName: string, cause: string, alertOnce: AlertOnce): Promise<CheckoutOutcome> {
+  await deps.db.updateTable("catalogue_bundles").set({ active: false }).where("name", "=", bundleName).execute();
+  await alertOnce("withdrawn", bundleName, `${bundleName} is no longer sold by eSIM Go: ${cause}`);
+  return { kind: "unavailable", reason: "withdrawn" };
+}
+
+async function checkBalance(
+  deps: CheckoutDeps,
+  bundleName: string,
+  costMinor: number,
+  currency: string,
+  alertOnce: AlertOnce,
+): Promise<CheckoutOutcome | undefined> {
+  let organisation: { balanceMinor: number; currency: string };
+  try {
+    organisation = await deps.esimgo.getOrganisation();
+  } catch (error) {
+    deps.logger.warn({ err: error }, "eSIM Go balance unknown");
+    return { kind: "unavailable", reason: "provider" };
+  }
+  if (organisation.currency.toUpperCase() === currency.toUpperCase() && organisation.balanceMinor >= costMinor) return undefined;
+  await alertOnce("balance", bundleName, `eSIM Go balance ${organisation.balanceMinor} ${organisation.currency} cannot cover ${bundleName} at ${costMinor} ${currency}; sales of it are paused`);
+  return { kind: "unavailable", reason: "balance" };
+}
+
+async function openOrder(deps: CheckoutDeps, input: CheckoutInput, bundle: CatalogueBundleRow, quote: Quote): Promise<Order> {
+  return deps.db.transaction().execute(async (trx) => {
+    const order = await trx
+      .insertInto("orders")
+      .values({
+        customer_id: input.customerId,
+        kind: input.targetIccid ? "topup" : "new",
+        target_iccid: input.targetIccid ?? null,
+        bundle_name: bundle.name,
+        bundle_description: bundleTitle(bundle),
+        price_minor: quote.priceMinor,
+        currency: quote.currency,
+        provider_cost_minor: quote.costMinor,
+        provider_currency: quote.currency,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await appendOrderEvent(trx, order.id, "created", { priceMinor: quote.priceMinor, costMinor: quote.costMinor, currency: quote.currency });
+    return order;
+  });
+}
+
+/** "Germany 1 GB 7 days": what the customer recognises on the checkout page and the card statement. */
+export function bundleTitle(bundle: Pick<CatalogueBundleRow, "name" | "description" | "groups" | "countries" | "data_mb" | "unlimited" | "duration_days">): string {
+  const countries = Array.isArray(bundle.countries) ? bundle.countries.map(String) : [];
+  const groups = Array.isArray(bundle.groups) ? bundle.groups.map(String) : [];
+  const scope = scopeOf({ name: bundle.name, description: bundle.description, groups, countries });
+  const place =
+    scope.scope === "local" && countries[0]
+      ? (countryByIso(countries[0])?.names.en ?? countries[0])
+      : (scope.regionLabel ?? `${countries.length} countries`);
+  const data = bundle.unlimited ? "unlimited" : bundle.data_mb === null ? "" : bundle.data_mb >= 1000 ? `${+(bundle.data_mb / 1000).toFixed(1)} GB` : `${bundle.data_mb} MB`;
+  const days = `${bundle.duration_days} ${bundle.duration_days === 1 ? "day" : "days"}`;
+  return [place, data, days].filter(Boolean).join(" ");
+}

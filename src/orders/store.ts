@@ -1,0 +1,64 @@
+import type { Kysely, Transaction } from "kysely";
+import type { Database, Order, OrderStatus, OrderUpdate } from "../db/schema.ts";
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+export async function appendOrderEvent(db: Executor, orderId: number, type: string, detail?: unknown): Promise<void> {
+  await db
+    .insertInto("order_events")
+    .values({ order_id: orderId, type, detail: detail === undefined ? null : JSON.stringify(detail) })
+    .execute();
+}
+
+export async function findOrder(db: Executor, orderId: number): Promise<Order | undefined> {
+  return db.selectFrom("orders").selectAll().where("id", "=", orderId).executeTakeFirst();
+}
+
+export interface Transition {
+  /** The move happens only from these statuses (the guard). */
+  from: readonly OrderStatus[];
+  set: OrderUpdate;
+  event: { type: string; detail?: unknown };
+  /** Only while this worker still holds the lease. */
+  lockedBy?: string;
+}
+
+/** The guarded UPDATE and its order_events row, inside the caller's transaction. */
+export async function transitionWithin(trx: Transaction<Database>, orderId: number, transition: Transition): Promise<Order | undefined> {
+  let update = trx
+    .updateTable("orders")
+    .set({ ...transition.set, updated_at: transition.set.updated_at ?? new Date() })
+    .where("id", "=", orderId)
+    .where("status", "in", [...transition.from]);
+  if (transition.lockedBy !== undefined) update = update.where("locked_by", "=", transition.lockedBy);
+  const order = await update.returningAll().executeTakeFirst();
+  if (order) await appendOrderEvent(trx, orderId, transition.event.type, transition.event.detail);
+  return order;
+}
+
+/**
+ * One guarded UPDATE plus its order_events row, in one transaction.
+ * Resolves the updated order, or undefined when the guard did not match (someone else moved it first).
+ */
+export async function transitionOrder(db: Kysely<Database>, orderId: number, transition: Transition): Promise<Order | undefined> {
+  return db.transaction().execute((trx) => transitionWithin(trx, orderId, transition));
+}
+
+export async function countOrderEvents(db: Executor, orderId: number, type: string): Promise<number> {
+  const row = await db
+    .selectFrom("order_events")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("order_id", "=", orderId)
+    .where("type", "=", type)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Errors the operator sees name the order and the cause; never a stack, never a secret. */
+export function causeOf(error: unknown): string {
+  if (error instanceof Error) {
+    const kind = (error as { kind?: unknown }).kind;
+    return `${typeof kind === "string" ? `${kind}: ` : ""}${error.message}`.slice(0, 500);
+  }
+  return String(error).slice(0, 500);
+}

@@ -1,0 +1,13 @@
+export { createStripeClient, type StripeClientOptions } from "./stripe-client.ts";
+export {
+  createPayments,
+  productName,
+  refundStatusOf,
+  WebhookSignatureError,
+  type CheckoutLink,
+  type Payments,
+  type PaymentsDeps,
+  type PaymentsSettings,
+  type RefundResult,
+} from "./payments.ts";
+export { chargeSchema, checkoutSessionSchema, orderIdOf, refundSchema, type ChargeObject, type CheckoutSessionObject, type RefundObject } from "./stripe-objects.ts";

@@ -1,0 +1,21 @@
+import { randomBytes } from "node:crypto";
+
+const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+function randomToken(length: number): string {
+  const bytes = randomBytes(length);
+  let token = "";
+  for (const byte of bytes) token += ALPHABET[byte % ALPHABET.length];
+  return token;
+}
+
+/** Ids shaped like Stripe's test-mode ids (prefix + random base62). */
+export const newId = {
+  session: () => `cs_test_${randomToken(58)}`,
+  paymentIntent: () => `pi_${randomToken(24)}`,
+  charge: () => `ch_${randomToken(24)}`,
+  refund: () => `re_${randomToken(24)}`,
+  event: () => `evt_${randomToken(24)}`,
+  request: () => `req_${randomToken(14)}`,
+  lineItem: () => `li_${randomToken(24)}`,
+};

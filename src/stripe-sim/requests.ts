@@ -1,0 +1,117 @@
+import { invalidRequest, missingParam } from "./errors.ts";
+import type { Params } from "./form.ts";
+import type { RefundInput, SessionInput } from "./ledger.ts";
+import {
+  metadataOf,
+  optionalArray,
+  optionalEnum,
+  optionalInteger,
+  optionalObject,
+  optionalString,
+  optionalUrl,
+  rejectUnknown,
+  requiredInteger,
+  requiredString,
+} from "./params.ts";
+
+const MIN_EXPIRY_SECONDS = 30 * 60;
+const MAX_EXPIRY_SECONDS = 24 * 60 * 60;
+
+// Real Checkout Session parameters this stand-in accepts without acting on them (so valid product code is not refused).
+const ACCEPTED_SESSION_PARAMS = [
+  "mode", "line_items", "client_reference_id", "metadata", "payment_intent_data", "expires_at", "success_url", "cancel_url",
+  "customer_email", "locale", "payment_method_types", "submit_type", "billing_address_collection", "allow_promotion_codes",
+  "custom_text", "ui_mode", "expand", "consent_collection", "phone_number_collection", "customer_creation", "after_expiration",
+  "currency", "automatic_tax", "invoice_creation", "payment_method_options", "tax_id_collection", "custom_fields",
+  "shipping_address_collection", "payment_method_collection", "wallet_options", "name_collection", "adaptive_pricing",
+] as const;
+
+const LOCALES = [
+  "auto", "bg", "cs", "da", "de", "el", "en", "en-GB", "es", "es-419", "et", "fi", "fil", "fr", "fr-CA", "hr", "hu", "id", "it",
+  "ja", "ko", "lt", "lv", "ms", "mt", "nb", "nl", "pl", "pt", "pt-BR", "ro", "ru", "sk", "sl", "sv", "th", "tr", "vi", "zh",
+  "zh-HK", "zh-TW",
+] as const;
+
+export function sessionInputOf(params: Params, nowSeconds: number): SessionInput {
+  rejectUnknown(params, ACCEPTED_SESSION_PARAMS);
+  const mode = requiredString(params.mode, "mode");
+  if (mode !== "payment") throw invalidRequest(`This Stripe stand-in supports only mode=payment, not ${mode}.`, "mode");
+  const paymentIntentData = optionalObject(params.payment_intent_data, "payment_intent_data") ?? {};
+  rejectUnknown(paymentIntentData, ["metadata", "description", "statement_descriptor", "statement_descriptor_suffix", "receipt_email", "capture_method"], "payment_intent_data.");
+  const lineItems = lineItemsOf(params);
+  return {
+    lineItems,
+    clientReferenceId: optionalString(params.client_reference_id, "client_reference_id", 200) || null,
+    metadata: metadataOf(params.metadata, "metadata"),
+    paymentIntentMetadata: metadataOf(paymentIntentData.metadata, "payment_intent_data[metadata]"),
+    paymentIntentDescription: optionalString(paymentIntentData.description, "payment_intent_data[description]", 1_000) ?? null,
+    expiresAt: expiresAtOf(params, nowSeconds),
+    successUrl: optionalUrl(params.success_url, "success_url") ?? null,
+    cancelUrl: optionalUrl(params.cancel_url, "cancel_url") ?? null,
+    customerEmail: optionalString(params.customer_email, "customer_email", 800) ?? null,
+    locale: optionalEnum(params.locale, "locale", LOCALES) ?? null,
+    paymentMethodTypes: paymentMethodTypesOf(params),
+  };
+}
+
+function lineItemsOf(params: Params): SessionInput["lineItems"] {
+  const items = optionalArray(params.line_items, "line_items");
+  if (!items || items.length === 0) throw missingParam("line_items");
+  const parsed = items.map((item, index) => lineItemOf(item, `line_items[${index}]`));
+  const currencies = new Set(parsed.map((item) => item.currency));
+  if (currencies.size > 1) throw invalidRequest("All line items must use the same currency.", "line_items");
+  return parsed;
+}
+
+function lineItemOf(raw: Params[string], param: string): SessionInput["lineItems"][number] {
+  const item = optionalObject(raw, param) ?? {};
+  rejectUnknown(item, ["price_data", "quantity", "price", "adjustable_quantity", "tax_rates"], `${param}.`);
+  if (item.price !== undefined) throw invalidRequest(`No such price: '${String(item.price)}' (this stand-in takes price_data only)`, `${param}[price]`, "resource_missing");
+  const priceData = optionalObject(item.price_data, `${param}[price_data]`);
+  if (!priceData) throw missingParam(`${param}[price_data]`);
+  const productData = optionalObject(priceData.product_data, `${param}[price_data][product_data]`);
+  if (!productData) throw missingParam(`${param}[price_data][product_data]`);
+  const currency = requiredString(priceData.currency, `${param}[price_data][currency]`).toLowerCase();
+  if (!/^[a-z]{3}$/.test(currency)) throw invalidRequest(`Invalid currency: ${currency}`, `${param}[price_data][currency]`);
+  const unitAmount = requiredInteger(priceData.unit_amount, `${param}[price_data][unit_amount]`);
+  if (unitAmount < 0 || unitAmount > 99_999_999) throw invalidRequest("Invalid unit_amount: must be between 0 and 99999999.", `${param}[price_data][unit_amount]`);
+  const quantity = requiredInteger(item.quantity, `${param}[quantity]`);
+  if (quantity < 1 || quantity > 999_999) throw invalidRequest("Invalid quantity: must be a positive integer.", `${param}[quantity]`);
+  return {
+    name: requiredString(productData.name, `${param}[price_data][product_data][name]`, 250),
+    description: optionalString(productData.description, `${param}[price_data][product_data][description]`, 500) || null,
+    currency,
+    unitAmount,
+    quantity,
+  };
+}
+
+function expiresAtOf(params: Params, nowSeconds: number): number {
+  const expiresAt = optionalInteger(params.expires_at, "expires_at");
+  if (expiresAt === undefined) return nowSeconds + MAX_EXPIRY_SECONDS;
+  if (expiresAt < nowSeconds + MIN_EXPIRY_SECONDS) {
+    throw invalidRequest("The `expires_at` timestamp must be at least 30 minutes from Checkout Session creation.", "expires_at");
+  }
+  if (expiresAt > nowSeconds + MAX_EXPIRY_SECONDS) {
+    throw invalidRequest("The `expires_at` timestamp must be less than 24 hours from Checkout Session creation.", "expires_at");
+  }
+  return expiresAt;
+}
+
+function paymentMethodTypesOf(params: Params): string[] {
+  const types = optionalArray(params.payment_method_types, "payment_method_types");
+  if (!types) return ["card"];
+  return types.map((type, index) => requiredString(type, `payment_method_types[${index}]`, 100));
+}
+
+export function refundInputOf(params: Params): RefundInput {
+  rejectUnknown(params, ["payment_intent", "amount", "metadata", "reason", "expand"]);
+  const reason = optionalEnum(params.reason, "reason", ["duplicate", "fraudulent", "requested_by_customer"] as const);
+  return {
+    paymentIntentId: requiredString(params.payment_intent, "payment_intent"),
+    amount: optionalInteger(params.amount, "amount"),
+    metadata: metadataOf(params.metadata, "metadata"),
+    reason: reason ?? null,
+  };
+}
+

@@ -1,0 +1,295 @@
+import { randomBytes } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Api, type Bot } from "grammy";
+import type { Kysely } from "kysely";
+import jsQR from "jsqr";
+import pino from "pino";
+import { PNG } from "pngjs";
+import { createBot, createTelegramNotifier, type BotContext, type BotSettings } from "../../src/bot/index.ts";
+import { createCatalogue, type Catalogue } from "../../src/catalogue/index.ts";
+import type { Language } from "../../src/customers/index.ts";
+import type { Database, Order } from "../../src/db/schema.ts";
+import { createEsimGoClient, type EsimGoClient } from "../../src/esimgo/index.ts";
+import { startEsimGoSimulator } from "../../src/esimgo/simulator/index.ts";
+import type { Logger } from "../../src/logger.ts";
+import type { Notifier } from "../../src/notify/index.ts";
+import { createShop, type Shop } from "../../src/orders/index.ts";
+import { createStripeClient } from "../../src/payments/index.ts";
+import type { PricingSettings } from "../../src/pricing/index.ts";
+import { startStripeSim } from "../../src/stripe-sim/index.ts";
+import { startTelegramSim, type SimInlineButton, type SimMessage, type SimUser, type TelegramSim } from "../../src/telegram-sim/index.ts";
+
+export type EsimGoSim = Awaited<ReturnType<typeof startEsimGoSimulator>>;
+export type StripeSim = Awaited<ReturnType<typeof startStripeSim>>;
+
+export interface BotHarnessOptions {
+  db: Kysely<Database>;
+  adminIds?: number[];
+  sandbox?: boolean;
+  pageSize?: number;
+  rateLimit?: BotSettings["rateLimit"];
+  logger?: Logger;
+  pricing?: PricingSettings;
+}
+
+export const TEST_PRICING: PricingSettings = { markupPercent: 35, fixedFeeMinor: 0, minMarginMinor: 100, rounding: "99" };
+export const REFUND_POLICY = "Unused eSIMs are refunded within 14 days of purchase.";
+
+/**
+ * The real bot, shop, catalogue and notifier wired to the outside world's stand-ins over real HTTP: the Telegram
+ * Bot API simulator (long polling), the eSIM Go simulator and the Stripe stand-in (webhooks to a local receiver).
+ */
+export interface BotHarness {
+  telegram: TelegramSim;
+  esimgo: EsimGoSim;
+  stripe: StripeSim;
+  esimgoClient: EsimGoClient;
+  shop: Shop;
+  catalogue: Catalogue;
+  notifier: Notifier;
+  bot: Bot<BotContext>;
+  db: Kysely<Database>;
+  user(id: number, language?: Language, firstName?: string): HarnessUser;
+  /** Pays the newest order's Checkout Session at the Stripe stand-in and waits for the webhook to be handled. */
+  payLatestOrder(user: HarnessUser): Promise<Order>;
+  /** Runs the fulfilment worker until nothing is due. */
+  fulfil(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startBotHarness(options: BotHarnessOptions): Promise<BotHarness> {
+  const { db } = options;
+  const logger = options.logger ?? pino({ level: "silent" });
+  const closers: (() => Promise<unknown>)[] = [];
+  try {
+    const telegram = await startTelegramSim({ port: 0 });
+    closers.push(() => telegram.close());
+    const esimgo = await startEsimGoSimulator({ port: 0, catalogueSize: "small", rateLimitPerSecond: 0 });
+    closers.push(() => esimgo.close());
+
+    // The receivers start before the shop exists: the Stripe stand-in needs their URL first.
+    const late: { shop?: Shop } = {};
+    const notReady = Promise.resolve({ status: 503, body: "not ready" });
+    const receiver = await startWebhookReceiver("stripe-signature", (raw, signature) => (late.shop ? late.shop.handleStripeWebhook(raw, signature) : notReady));
+    closers.push(() => new Promise((resolve) => receiver.server.close(resolve)));
+    const esimgoReceiver = await startWebhookReceiver("x-signature-sha256", (raw, signature) => (late.shop ? late.shop.handleEsimGoCallback(raw, signature) : notReady));
+    closers.push(() => new Promise((resolve) => esimgoReceiver.server.close(resolve)));
+    esimgo.control.setCallbackUrl(esimgoReceiver.url);
+    const webhookSecret = `whsec_${randomBytes(12).toString("hex")}`;
+    const stripe = await startStripeSim({ port: 0, webhookSecret, webhookUrl: receiver.url });
+    closers.push(() => stripe.close());
+
+    const esimgoClient = createEsimGoClient({ baseUrl: esimgo.baseUrl, apiKey: esimgo.apiKey });
+    closers.push(async () => esimgoClient.close());
+    const adminIds = options.adminIds ?? [];
+    const sandbox = options.sandbox ?? false;
+    const notifier = createTelegramNotifier({ api: new Api(telegram.token, { apiRoot: telegram.apiRoot }), db, adminIds, logger, sandbox });
+    const pricing = options.pricing ?? TEST_PRICING;
+    const catalogue = createCatalogue({ db, esimgo: esimgoClient, notifier, logger, pricing, maxAgeMs: 6 * 3_600_000 });
+    const synced = await catalogue.sync();
+    if (!synced.ok) throw new Error(`catalogue sync failed: ${synced.error}`);
+
+    const shop = createShop({
+      db,
+      esimgo: esimgoClient,
+      esimgoApiKey: esimgo.apiKey,
+      stripe: createStripeClient({ secretKey: "sk_test_harness", apiUrl: stripe.apiUrl }),
+      notifier,
+      logger,
+      settings: {
+        pricing,
+        payments: { checkoutExpiryMinutes: 30, botUsername: telegram.botInfo.username, webhookSecret },
+        fulfilmentDeadlineMinutes: 120,
+        lowBalanceThresholdMinor: 5_000,
+        usageCacheSeconds: 60,
+        retryBaseMs: 10,
+        retryMaxMs: 50,
+      },
+    });
+    late.shop = shop;
+
+    const bot = createBot({
+      token: telegram.token,
+      apiRoot: telegram.apiRoot,
+      botInfo: telegram.botInfo,
+      db,
+      catalogue,
+      shop,
+      logger,
+      settings: {
+        adminIds,
+        refundPolicy: REFUND_POLICY,
+        supportContact: "@esim_support",
+        sandbox,
+        lowBalanceThresholdMinor: 5_000,
+        ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+        rateLimit: options.rateLimit ?? { limit: 1_000, timeFrameMs: 1_000 },
+      },
+    });
+    const started = new Promise<void>((resolve) => void bot.start({ onStart: () => resolve(), timeout: 1 }));
+    closers.push(() => bot.stop());
+    await started;
+
+    const users = new Map<number, HarnessUser>();
+    const harness: BotHarness = {
+      telegram,
+      esimgo,
+      stripe,
+      esimgoClient,
+      shop,
+      catalogue,
+      notifier,
+      bot,
+      db,
+      user(id, language = "en", firstName = `Traveller ${id}`) {
+        let user = users.get(id);
+        if (!user) {
+          user = new HarnessUser(telegram, { id, first_name: firstName, language_code: language });
+          users.set(id, user);
+        }
+        return user;
+      },
+      async payLatestOrder(user) {
+        const order = await latestOrderOf(db, user.profile.id);
+        if (!order.stripe_session_id) throw new Error(`order ${order.id} has no Checkout Session`);
+        await stripe.control.pay(order.stripe_session_id);
+        await stripe.control.idle();
+        return latestOrderOf(db, user.profile.id);
+      },
+      async fulfil() {
+        for (let pass = 0; pass < 50; pass++) if ((await shop.runDueOnce()) === 0) return;
+        throw new Error("the worker still had due orders after 50 passes");
+      },
+      async close() {
+        for (const close of closers.reverse()) await close().catch(() => undefined);
+      },
+    };
+    return harness;
+  } catch (error) {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    throw error;
+  }
+}
+
+export async function latestOrderOf(db: Kysely<Database>, telegramId: number): Promise<Order> {
+  return db
+    .selectFrom("orders")
+    .innerJoin("customers", "customers.id", "orders.customer_id")
+    .selectAll("orders")
+    .where("customers.telegram_id", "=", telegramId)
+    .orderBy("orders.id", "desc")
+    .limit(1)
+    .executeTakeFirstOrThrow();
+}
+
+/** A person in a private chat with the bot. */
+export class HarnessUser {
+  constructor(
+    private readonly telegram: TelegramSim,
+    readonly profile: SimUser,
+  ) {}
+
+  get chatId(): number {
+    return this.profile.id;
+  }
+
+  /** Sends a text and returns the bot's first answer to it. */
+  async send(text: string): Promise<SimMessage> {
+    const before = this.lastMessageId();
+    await this.telegram.sendText(this.profile, text);
+    return this.telegram.waitFor(this.chatId, (m) => m.from === "bot" && m.message_id > before);
+  }
+
+  /** Presses the button whose text or data matches, waits for the answer, and returns the message as it is now. */
+  async press(message: SimMessage, button: string | RegExp): Promise<SimMessage> {
+    const target = this.button(message, button);
+    const before = this.lastMessageId();
+    const { callbackQueryId } = await this.telegram.pressButton(this.profile, message.message_id, target.callback_data ?? "");
+    await this.telegram.answerOf(callbackQueryId);
+    const newer = this.telegram.messages(this.chatId).filter((m) => m.from === "bot" && m.message_id > before);
+    return newer[0] ?? this.current(message.message_id);
+  }
+
+  /** Presses raw callback data (forged or stale) on a message and returns the callback answer. */
+  async pressData(messageId: number, data: string) {
+    const { callbackQueryId } = await this.telegram.pressButton(this.profile, messageId, data);
+    return this.telegram.answerOf(callbackQueryId);
+  }
+
+  waitFor(predicate: (m: SimMessage) => boolean): Promise<SimMessage> {
+    return this.telegram.waitFor(this.chatId, (m) => m.from === "bot" && predicate(m));
+  }
+
+  current(messageId: number): SimMessage {
+    const found = this.telegram.messages(this.chatId).find((m) => m.message_id === messageId);
+    if (!found) throw new Error(`message ${messageId} not found`);
+    return found;
+  }
+
+  botMessages(): SimMessage[] {
+    return this.telegram.messages(this.chatId).filter((m) => m.from === "bot");
+  }
+
+  lastMessageId(): number {
+    return this.telegram.messages(this.chatId).reduce((max, m) => Math.max(max, m.message_id), 0);
+  }
+
+  button(message: SimMessage, button: string | RegExp): SimInlineButton {
+    const found = buttonsOf(message).find((b) =>
+      typeof button === "string" ? b.text === button || b.callback_data === button : button.test(b.text) || (b.callback_data !== undefined && button.test(b.callback_data)),
+    );
+    if (!found) throw new Error(`no button ${String(button)} in: ${buttonsOf(message).map((b) => b.text).join(" | ")}`);
+    return found;
+  }
+}
+
+export function buttonsOf(message: SimMessage): SimInlineButton[] {
+  const keyboard = (message.reply_markup as { inline_keyboard?: SimInlineButton[][] } | undefined)?.inline_keyboard ?? [];
+  return keyboard.flat();
+}
+
+export function textOf(message: SimMessage): string {
+  return message.plainText ?? message.text ?? message.caption ?? "";
+}
+
+interface WebhookReceiver {
+  server: Server;
+  url: string;
+}
+
+/** What the product's HTTP routes do: the raw body and the signature header go to the shop. */
+async function startWebhookReceiver(
+  signatureHeader: string,
+  handle: (raw: string, signature: string | undefined) => Promise<{ status: number; body: string }>,
+): Promise<WebhookReceiver> {
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      const signature = request.headers[signatureHeader];
+      handle(Buffer.concat(chunks).toString("utf8"), typeof signature === "string" ? signature : undefined)
+        .then((answer) => response.writeHead(answer.status, { "content-type": "text/plain" }).end(answer.body))
+        .catch(() => response.writeHead(500).end("error"));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}/webhooks` };
+}
+
+/** The text encoded in a QR code PNG. */
+export function decodeQr(png: Buffer): string | undefined {
+  const image = PNG.sync.read(png);
+  // jsqr is CommonJS: under NodeNext its default export sits on `.default` (also present at run time).
+  return jsQR.default(new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.byteLength), image.width, image.height)?.data;
+}
+
+/** Every callback data the bot ever sent in this chat. */
+export function allCallbackData(telegram: TelegramSim, chatId: number): string[] {
+  return telegram
+    .messages(chatId)
+    .flatMap((message) => buttonsOf(message))
+    .map((button) => button.callback_data)
+    .filter((data): data is string => data !== undefined);
+}

@@ -1,0 +1,238 @@
+import type { Update } from "grammy/types";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { registerCommands } from "../../src/bot/index.ts";
+import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
+import { buttonsOf, latestOrderOf, startBotHarness, textOf, type BotHarness, type HarnessUser } from "./harness.ts";
+
+const ADMIN = 9_000;
+const UNKNOWN_COMMAND = "I don't know that command. Use /start for the menu or /help for help.";
+
+describe.each(testDatabaseTargets())("operators, stale buttons and hostile input on $kind", (target) => {
+  let database: TestDatabase;
+  let h: BotHarness;
+  let admin: HarnessUser;
+
+  beforeAll(async () => {
+    database = await target.create();
+    h = await startBotHarness({ db: database.db, adminIds: [ADMIN] });
+    admin = h.user(ADMIN, "en", "Operator");
+    await admin.send("/start");
+  });
+  afterAll(async () => {
+    await h?.close();
+    await database?.close();
+  });
+
+  async function buyAndDeliver(user: HarnessUser, query: string): Promise<number> {
+    const plans = await user.send(query);
+    const confirm = await user.press(await user.press(plans, /^b:/), /^🛒/);
+    const before = user.lastMessageId();
+    await user.press(confirm, /^✅/);
+    await user.waitFor((m) => m.message_id > before && buttonsOf(m).some((b) => b.url !== undefined));
+    await h.payLatestOrder(user);
+    await h.fulfil();
+    return (await latestOrderOf(database.db, user.profile.id)).id;
+  }
+
+  it("operator commands answer like unknown commands for everyone else", async () => {
+    const customer = h.user(9_100, "en");
+    for (const command of ["/balance", "/orders", "/order 1", "/retry 1", "/refund 1", "/stats", "/sync"]) {
+      expect(textOf(await customer.send(command))).toBe(UNKNOWN_COMMAND);
+    }
+    expect(textOf(await customer.send("/nonsense"))).toBe(UNKNOWN_COMMAND);
+    const syncs = await database.db.selectFrom("catalogue_syncs").select("id").execute();
+    expect(syncs).toHaveLength(1);
+  });
+
+  it("/balance shows the balance, how many bundles it covers, and warns under the threshold", async () => {
+    const stats = h.catalogue.costStats()!;
+    const balanceMinor = Math.round(h.esimgo.control.getBalance() * 100);
+    const reply = await admin.send("/balance");
+    expect(textOf(reply)).toContain(`eSIM Go balance: $${(balanceMinor / 100).toFixed(2)}`);
+    expect(textOf(reply)).toContain(`Covers about ${Math.floor(balanceMinor / stats.cheapestMinor)} × the cheapest bundle`);
+    expect(textOf(reply)).toContain(`${Math.floor(balanceMinor / stats.medianMinor)} × the median bundle`);
+    expect(textOf(reply)).not.toContain("Below the alert threshold");
+
+    const saved = h.esimgo.control.getBalance();
+    h.esimgo.control.setBalance(20);
+    try {
+      const low = await admin.send("/balance");
+      expect(textOf(low)).toContain("eSIM Go balance: $20.00");
+      expect(textOf(low)).toContain("Below the alert threshold of $50.00");
+    } finally {
+      h.esimgo.control.setBalance(saved);
+    }
+  });
+
+  it("validates order ids and tells the story, stats and sync of real orders", async () => {
+    expect(textOf(await admin.send("/order abc"))).toBe("Usage: /order <order id>, for example /order 42");
+    expect(textOf(await admin.send("/retry"))).toBe("Usage: /retry <order id>, for example /retry 42");
+    expect(textOf(await admin.send("/refund 1; drop table orders"))).toBe("Usage: /refund <order id>, for example /refund 42");
+    expect(textOf(await admin.send("/order 987654"))).toBe("Order #987654 not found.");
+
+    const customer = h.user(9_200, "en");
+    const adminBefore = admin.lastMessageId();
+    const orderId = await buyAndDeliver(customer, "Germany");
+    const order = await latestOrderOf(database.db, customer.profile.id);
+    const sale = await admin.waitFor((m) => m.message_id > adminBefore && textOf(m).startsWith(`💰 Sale: order #${orderId}`));
+    expect(textOf(sale)).toContain(order.bundle_name);
+
+    const story = await admin.send(`/order ${orderId}`);
+    expect(textOf(story)).toContain(`🧾 Order #${orderId} · delivered`);
+    expect(textOf(story)).toContain(`Bundle: ${order.bundle_name}`);
+    expect(textOf(story)).toContain(`eSIM Go order: ${order.esimgo_order_reference}`);
+    const events = await database.db.selectFrom("order_events").select("type").where("order_id", "=", orderId).execute();
+    for (const event of events) expect(textOf(story)).toContain(event.type);
+
+    expect(textOf(await admin.send("/orders"))).toContain(`#${orderId} · delivered · ${order.bundle_name}`);
+    expect(textOf(await admin.send(`/retry ${orderId}`))).toBe(`Order #${orderId} cannot be retried in its current state.`);
+    expect(textOf(await admin.send(`/refund ${orderId}`))).toMatch(new RegExp(`Order #${orderId} (cannot be refunded|is already refunded)`));
+    const stats = await admin.send("/stats");
+    const price = `$${(order.price_minor / 100).toFixed(2)}`;
+    expect(textOf(stats)).toContain(`Today: 1 sales · revenue ${price}`);
+    expect(textOf(stats)).toContain(`margin $${((order.price_minor - order.provider_cost_minor) / 100).toFixed(2)}`);
+
+    const before = admin.lastMessageId();
+    await h.telegram.sendText(admin.profile, "/sync");
+    const synced = await admin.waitFor((m) => m.message_id > before && textOf(m).startsWith("✅ Catalogue synced"));
+    expect(textOf(synced)).toBe(`✅ Catalogue synced: ${h.esimgo.control.catalogue().length} bundles.`);
+  });
+
+  it("a button of a withdrawn bundle says it is no longer available and creates no order", async () => {
+    const user = h.user(9_300, "en");
+    const plans = await user.send("Japan");
+    const details = await user.press(plans, /^b:/);
+    const confirm = await user.press(details, /^🛒/);
+    const offer = h.catalogue.offersForCountry("JP")[0]!;
+    h.esimgo.control.withdrawBundle(offer.name);
+    expect((await h.catalogue.sync()).ok).toBe(true);
+
+    const pay = buttonsOf(confirm).find((b) => b.text.startsWith("✅"))!;
+    const answer = await user.pressData(confirm.message_id, pay.callback_data!);
+    expect(answer?.text).toBe("This plan is no longer available. Please choose another one.");
+    expect(textOf(user.current(confirm.message_id))).toBe("This plan is no longer available. Please choose another one.");
+    const orders = await database.db.selectFrom("orders").innerJoin("customers", "customers.id", "orders.customer_id").where("customers.telegram_id", "=", user.profile.id).select("orders.id").execute();
+    expect(orders).toHaveLength(0);
+  });
+
+  it("forged and unknown callback data is answered and changes nothing", async () => {
+    const user = h.user(9_400, "en");
+    const menu = await user.send("/start");
+    const forged = async (data: string) => {
+      const before = h.telegram.calls("answerCallbackQuery").length;
+      await h.bot.handleUpdate(callbackUpdate(user, menu.message_id, data));
+      return h.telegram.calls("answerCallbackQuery").slice(before);
+    };
+    const [garbage] = await forged("zz:<script>");
+    expect(garbage?.payload.text).toBe("This button has expired. Please start again from the menu.");
+    const [priceInData] = await forged("p:DE:AAAAAAAAAA:1");
+    expect(priceInData?.payload.text).toBe("This button has expired. Please start again from the menu.");
+    await forged("b:DE:AAAAAAAAAA");
+    expect(textOf(user.current(menu.message_id))).toBe("This plan is no longer available. Please choose another one.");
+    await forged("e:8944500000000000001");
+    expect(textOf(user.current(menu.message_id))).toBe("I could not find that eSIM in your account.");
+    const orders = await database.db.selectFrom("orders").innerJoin("customers", "customers.id", "orders.customer_id").where("customers.telegram_id", "=", user.profile.id).select("orders.id").execute();
+    expect(orders).toHaveLength(0);
+  });
+
+  it("a button that would show the same screen again is harmless (no 'message is not modified' failure)", async () => {
+    const user = h.user(9_450, "en");
+    const plans = await user.send("Germany");
+    const editsBefore = h.telegram.calls("editMessageText").length;
+    await h.bot.handleUpdate(callbackUpdate(user, plans.message_id, "o:DE:0"));
+    expect(h.telegram.calls("editMessageText").length).toBe(editsBefore + 1);
+    expect(textOf(user.current(plans.message_id))).toBe(textOf(plans));
+    expect(user.botMessages().some((m) => textOf(m).includes("something went wrong"))).toBe(false);
+  });
+
+  it("someone else's eSIM stays theirs: no card, no QR, no top-up", async () => {
+    const owner = h.user(9_500, "en");
+    await buyAndDeliver(owner, "France");
+    const iccid = h.esimgo.control.placedOrders().at(-1)!.items[0]!.iccids[0]!;
+    const thief = h.user(9_501, "en");
+    const menu = await thief.send("/start");
+    for (const data of [`e:${iccid}`, `eq:${iccid}`, `et:${iccid}`]) {
+      await h.bot.handleUpdate(callbackUpdate(thief, menu.message_id, data));
+      expect(textOf(thief.current(menu.message_id))).toBe("I could not find that eSIM in your account.");
+    }
+    expect(thief.botMessages().filter((m) => m.photo)).toHaveLength(0);
+  });
+
+  it("a customer who blocked the bot breaks nothing: the order is delivered, the customer marked blocked", async () => {
+    const user = h.user(9_600, "en");
+    const plans = await user.send("Germany");
+    const confirm = await user.press(await user.press(plans, /^b:/), /^🛒/);
+    const before = user.lastMessageId();
+    await user.press(confirm, /^✅/);
+    await user.waitFor((m) => m.message_id > before && buttonsOf(m).some((b) => b.url !== undefined));
+    h.telegram.blockBy(user.chatId);
+    await h.payLatestOrder(user);
+    await h.fulfil();
+
+    const order = await latestOrderOf(database.db, user.profile.id);
+    expect(order.status).toBe("delivered");
+    expect(order.delivery_error).toBeTruthy();
+    const customer = await database.db.selectFrom("customers").selectAll().where("telegram_id", "=", user.profile.id).executeTakeFirstOrThrow();
+    expect(customer.blocked_at).not.toBeNull();
+    expect(textOf(await h.user(9_601, "en").send("Germany"))).toContain("Germany: eSIM plans");
+
+    h.telegram.unblockBy(user.chatId);
+    await user.send("/start");
+    const back = await database.db.selectFrom("customers").selectAll().where("telegram_id", "=", user.profile.id).executeTakeFirstOrThrow();
+    expect(back.blocked_at).toBeNull();
+  });
+
+  it("group chats get a pointer to the private chat", async () => {
+    const user = h.user(9_700, "en");
+    const group = { id: -100_777, type: "supergroup" as const, title: "Travel friends" };
+    await h.telegram.sendText(user.profile, "/start", group);
+    const pointer = await h.telegram.waitFor(group.id, (m) => m.from === "bot");
+    expect(textOf(pointer)).toContain("private chat");
+    expect(buttonsOf(pointer).map((b) => b.url)).toEqual([`https://t.me/${h.telegram.botInfo.username}?start=group`]);
+    const customers = await database.db.selectFrom("customers").select("id").where("telegram_id", "=", user.profile.id).execute();
+    expect(customers).toHaveLength(0);
+  });
+
+  it("unknown messages get help, never silence; Telegram 429s are waited out", async () => {
+    const user = h.user(9_800, "en");
+    const unknown = await user.send("/whatever");
+    expect(textOf(unknown)).toBe(UNKNOWN_COMMAND);
+    expect(buttonsOf(unknown).map((b) => b.text)).toContain("🛒 Buy an eSIM");
+    h.telegram.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } }, { chatId: user.chatId });
+    expect(textOf(await user.send("/help"))).toContain("Unused eSIMs are refunded within 14 days of purchase.");
+  });
+
+  it("/language switches every later text and is stored on the customer", async () => {
+    const user = h.user(9_900, "en");
+    const choose = await user.send("/language");
+    expect(buttonsOf(choose).map((b) => b.text)).toEqual(["🇬🇧 English", "🇷🇺 Русский", "🇹🇷 Türkçe", "« Main menu"]);
+    const done = await user.press(choose, "🇹🇷 Türkçe");
+    expect(textOf(done)).toBe("✅ Artık Türkçe konuşuyorum.");
+    expect(textOf(await user.send("Almanya"))).toContain("🇩🇪 Almanya: eSIM paketleri");
+    const row = await database.db.selectFrom("customers").select("language").where("telegram_id", "=", user.profile.id).executeTakeFirstOrThrow();
+    expect(row.language).toBe("tr");
+  });
+
+  it("registers the command menu per language, with operator commands only in the admins' chats", async () => {
+    await registerCommands(h.bot.api, [ADMIN]);
+    const russian = await h.bot.api.getMyCommands({ language_code: "ru" });
+    expect(russian.find((c) => c.command === "myesims")?.description).toBe("Мои eSIM и остаток трафика");
+    expect(russian.map((c) => c.command)).not.toContain("balance");
+    const adminMenu = await h.bot.api.getMyCommands({ scope: { type: "chat", chat_id: ADMIN } });
+    expect(adminMenu.map((c) => c.command)).toEqual(expect.arrayContaining(["start", "balance", "orders", "order", "retry", "refund", "stats", "sync"]));
+  });
+});
+
+function callbackUpdate(user: HarnessUser, messageId: number, data: string): Update {
+  const from = { id: user.profile.id, is_bot: false, first_name: user.profile.first_name, language_code: user.profile.language_code };
+  return {
+    update_id: 900_000_000 + Math.floor(Math.random() * 1_000_000),
+    callback_query: {
+      id: `forged-${Math.random().toString(36).slice(2)}`,
+      from,
+      chat_instance: "forged",
+      data,
+      message: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: user.chatId, type: "private", first_name: user.profile.first_name }, text: "x" },
+    },
+  } as Update;
+}

@@ -1,0 +1,92 @@
+import { Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig, secretValues } from "../src/config.ts";
+import { createLogger } from "../src/logger.ts";
+
+const REAL = {
+  TELEGRAM_BOT_TOKEN: "123456:AAEabcdefghijklmnopqrstuvwxyz012345",
+  DATABASE_URL: "postgresql://shop:s3cretpass@db.internal:5432/shop",
+  ESIMGO_API_KEY: "esimgo-live-key-0123456789",
+  STRIPE_SECRET_KEY: "sk_live_abcdefghijklmnop",
+  STRIPE_WEBHOOK_SECRET: "whsec_abcdefghijklmnop",
+  ADMIN_IDS: "111,222",
+};
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    parseConfig(env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+}
+
+describe("configuration", () => {
+  it("starts with nothing set: every outside part simulated, documented defaults", () => {
+    const config = parseConfig({});
+    expect(config.simulated).toEqual({ database: true, esimgo: true, stripe: true, telegram: true });
+    expect(config.http.port).toBe(3000);
+    expect(config.database.dataDir).toBe("./data");
+    expect(config.telegram.apiRoot).toBe("https://api.telegram.org");
+    expect(config.esimgo.apiUrl).toBe("https://api.esim-go.com/v2.4");
+    expect(config.telegram.mode).toBe("polling");
+    expect(config.checkoutExpiryMinutes).toBe(30);
+    expect(config.pricing).toEqual({ markupPercent: 35, fixedFeeMinor: 50, minMarginMinor: 100, rounding: "99" });
+  });
+
+  it("names every bad key at once, with what it expects", () => {
+    const problems = problemsOf({ PORT: "abc", DATABASE_URL: "mysql:/nope", ADMIN_IDS: "12,abc", BOT_MODE: "push" });
+    expect(problems).toHaveLength(4);
+    expect(problems.join("\n")).toMatch(/PORT: expected a port number/);
+    expect(problems.join("\n")).toMatch(/DATABASE_URL: expected a PostgreSQL URL/);
+    expect(problems.join("\n")).toMatch(/ADMIN_IDS: expected comma-separated Telegram user ids/);
+    expect(problems.join("\n")).toMatch(/BOT_MODE: expected polling or webhook/);
+  });
+
+  it("never echoes a secret in its messages", () => {
+    const message = problemsOf({ TELEGRAM_BOT_TOKEN: "not-a-token-but-secret-value", STRIPE_SECRET_KEY: "pk_live_secret123456" }).join("\n");
+    expect(message).toContain("TELEGRAM_BOT_TOKEN");
+    expect(message).not.toContain("not-a-token-but-secret-value");
+    expect(message).not.toContain("pk_live_secret123456");
+  });
+
+  it("accepts a complete production setup", () => {
+    const config = parseConfig({ ...REAL, NODE_ENV: "production" });
+    expect(config.simulated).toEqual({ database: false, esimgo: false, stripe: false, telegram: false });
+    expect(config.telegram.adminIds).toEqual([111, 222]);
+  });
+
+  it("refuses production with any simulated part", () => {
+    const { DATABASE_URL: _omit, ...withoutDatabase } = REAL;
+    expect(problemsOf({ ...withoutDatabase, NODE_ENV: "production" })).toEqual([expect.stringMatching(/^DATABASE_URL: required when NODE_ENV=production/)]);
+    expect(problemsOf({ NODE_ENV: "production" }).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it("refuses real money with a fake provider, both ways", () => {
+    expect(problemsOf({ STRIPE_SECRET_KEY: "sk_live_abc123", STRIPE_WEBHOOK_SECRET: "whsec_x1" }).join()).toMatch(/live Stripe key needs a real eSIM Go/);
+    expect(problemsOf({ ESIMGO_API_KEY: "real-key-123" }).join()).toMatch(/real eSIM Go key needs a real Stripe/);
+    expect(problemsOf({ STRIPE_SECRET_KEY: "sk_test_abc123", STRIPE_WEBHOOK_SECRET: "whsec_x1" })).toEqual([]);
+  });
+
+  it("requires what webhook mode needs", () => {
+    expect(problemsOf({ BOT_MODE: "webhook", TELEGRAM_BOT_TOKEN: REAL.TELEGRAM_BOT_TOKEN }).join("\n")).toMatch(/PUBLIC_URL[\s\S]*TELEGRAM_WEBHOOK_SECRET/);
+  });
+});
+
+describe("logger", () => {
+  it("scrubs secret values and secret keys from every line", async () => {
+    const config = parseConfig({ ...REAL });
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
+    const logger = createLogger({ level: "info", secrets: secretValues(config), destination: sink });
+    logger.error({ err: new Error(`GET https://api.telegram.org/bot${REAL.TELEGRAM_BOT_TOKEN}/getMe failed`) }, "telegram down");
+    logger.info({ headers: { "x-api-key": "whatever-key", authorization: "Bearer x" }, config }, "request");
+    const output = lines.join("");
+    for (const secret of [REAL.TELEGRAM_BOT_TOKEN, REAL.ESIMGO_API_KEY, REAL.STRIPE_SECRET_KEY, REAL.STRIPE_WEBHOOK_SECRET, "s3cretpass", "whatever-key"]) {
+      expect(output).not.toContain(secret);
+    }
+    expect(output).toContain("[REDACTED]");
+    expect(output).toContain("telegram down");
+  });
+});

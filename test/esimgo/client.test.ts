@@ -1,0 +1,358 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createEsimGoClient, EsimGoError, type EsimGoClient } from "../../src/esimgo/index.ts";
+import { startEsimGoSimulator, type EsimGoSimulator } from "../../src/esimgo/simulator/index.ts";
+import { decodeQr } from "./helpers.ts";
+
+let sim: EsimGoSimulator;
+let client: EsimGoClient;
+
+beforeAll(async () => {
+  sim = await startEsimGoSimulator({ port: 0, catalogueSize: "small", rateLimitPerSecond: 0 });
+  client = createEsimGoClient({ baseUrl: sim.baseUrl, apiKey: sim.apiKey, timeoutMs: 2_000 });
+});
+
+afterAll(async () => {
+  await client.close();
+  await sim.close();
+});
+
+afterEach(() => {
+  sim.control.clearFaults();
+  sim.control.setBalance(500);
+  sim.control.setProcessingDelay(0);
+});
+
+async function failure(promise: Promise<unknown>): Promise<EsimGoError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(EsimGoError);
+  return error as EsimGoError;
+}
+
+describe("catalogue", () => {
+  it("fetches every page of the catalogue with small pages", async () => {
+    const expected = sim.control.catalogue().map((b) => b.name);
+    const before = sim.control.requestCount("GET /catalogue");
+    const bundles = await client.listCatalogue({ perPage: 7 });
+
+    expect(bundles.map((b) => b.name)).toEqual(expected);
+    expect(sim.control.requestCount("GET /catalogue") - before).toBe(Math.ceil(expected.length / 7));
+  });
+
+  it("maps a bundle to integer minor units, MB and ISO codes", async () => {
+    const seeded = sim.control.catalogue().find((b) => b.name === "esim_1GB_7D_DE_V2")!;
+    const bundle = await client.getBundle("esim_1GB_7D_DE_V2");
+
+    expect(bundle).toMatchObject({
+      name: "esim_1GB_7D_DE_V2",
+      description: "eSIM, 1GB, 7 Days, Germany, V2",
+      groups: ["Standard Fixed Bundles"],
+      countries: [{ iso: "DE", name: "Germany", region: "Europe" }],
+      dataMb: 1000,
+      durationDays: 7,
+      unlimited: false,
+      autostart: true,
+      priceMinor: Math.round(seeded.price * 100),
+    });
+    expect(Number.isInteger(bundle.priceMinor)).toBe(true);
+    const unlimited = await client.getBundle("esim_UL_7D_DE_V2");
+    expect(unlimited).toMatchObject({ unlimited: true, dataMb: null });
+  });
+
+  it("filters by country, region, group and description", async () => {
+    const japan = await client.listCatalogue({ countries: ["JP"] });
+    expect(japan.length).toBeGreaterThan(0);
+    expect(japan.every((b) => b.countries.some((c) => c.iso === "JP"))).toBe(true);
+
+    const unlimited = await client.listCatalogue({ group: "Standard Unlimited Bundles" });
+    expect(unlimited.length).toBeGreaterThan(0);
+    expect(unlimited.every((b) => b.unlimited)).toBe(true);
+
+    const turkey = await client.listCatalogue({ description: "turkey" });
+    expect(turkey.map((b) => b.name).every((name) => name.endsWith("_TR_V2"))).toBe(true);
+
+    const oceania = await client.listCatalogue({ region: "Oceania" });
+    expect(oceania.every((b) => b.countries.some((c) => c.region === "Oceania"))).toBe(true);
+  });
+
+  it("an unknown bundle is not_found", async () => {
+    expect((await failure(client.getBundle("esim_1GB_7D_XX_V2"))).kind).toBe("not_found");
+  });
+
+  it("a withdrawn bundle leaves the catalogue and cannot be ordered", async () => {
+    sim.control.withdrawBundle("esim_3GB_15D_FR_V2");
+    const names = (await client.listCatalogue()).map((b) => b.name);
+    expect(names).not.toContain("esim_3GB_15D_FR_V2");
+    expect((await failure(client.placeOrder([{ bundle: "esim_3GB_15D_FR_V2", quantity: 1 }]))).kind).toBe("invalid_request");
+  });
+});
+
+describe("organisation and orders", () => {
+  it("reads the balance from GET /organisation", async () => {
+    sim.control.setBalance(123.45);
+    expect(await client.getOrganisation()).toEqual({ name: expect.any(String), balanceMinor: 12345, currency: "USD" });
+  });
+
+  it("validate prices the order and charges nothing", async () => {
+    const ordersBefore = sim.control.placedOrders().length;
+    const price = Math.round(sim.control.catalogue().find((b) => b.name === "esim_1GB_7D_DE_V2")!.price * 100);
+    const result = await client.validateOrder([{ bundle: "esim_1GB_7D_DE_V2", quantity: 2 }]);
+
+    expect(result).toMatchObject({ orderReference: null, valid: true, currency: "USD", totalMinor: 2 * price, esims: [] });
+    expect(result.items).toEqual([{ bundle: "esim_1GB_7D_DE_V2", quantity: 2, pricePerUnitMinor: price, iccids: [] }]);
+    expect(sim.control.getBalance()).toBe(500);
+    expect(sim.control.placedOrders()).toHaveLength(ordersBefore);
+  });
+
+  it("a transaction draws down the balance and returns installable eSIMs", async () => {
+    const price = sim.control.catalogue().find((b) => b.name === "esim_5GB_30D_TR_V2")!.price;
+    const result = await client.placeOrder([{ bundle: "esim_5GB_30D_TR_V2", quantity: 2 }]);
+
+    expect(result.orderReference).toMatch(/^[0-9a-f-]{36}$/);
+    expect(result.status).toBe("completed");
+    expect(result.totalMinor).toBe(Math.round(price * 200));
+    expect(sim.control.getBalance()).toBeCloseTo(500 - 2 * price, 2);
+    expect(result.esims).toHaveLength(2);
+    for (const esim of result.esims) {
+      expect(esim.lpa).toBe(`LPA:1$${esim.smdpAddress}$${esim.matchingId}`);
+      expect(esim.smdpAddress).not.toMatch(/:\/\//);
+    }
+    const placed = sim.control.placedOrders().find((o) => o.reference === result.orderReference);
+    expect(placed?.items).toEqual([{ bundle: "esim_5GB_30D_TR_V2", quantity: 2, iccids: result.esims.map((e) => e.iccid) }]);
+    expect(result.items[0]?.iccids).toEqual(result.esims.map((e) => e.iccid));
+  });
+
+  it("insufficient balance is its own kind and nothing is committed", async () => {
+    sim.control.setBalance(0.5);
+    const before = sim.control.placedOrders().length;
+    const error = await failure(client.placeOrder([{ bundle: "esim_20GB_30D_US_V2", quantity: 1 }]));
+
+    expect(error.kind).toBe("insufficient_balance");
+    expect(error.status).toBe(400);
+    expect(sim.control.placedOrders()).toHaveLength(before);
+    expect(sim.control.getBalance()).toBe(0.5);
+  });
+
+  it("lists orders in a createdAt window, paged, and gets one by reference", async () => {
+    const from = new Date();
+    const first = await client.placeOrder([{ bundle: "esim_1GB_7D_GB_V2", quantity: 1 }]);
+    const second = await client.placeOrder([{ bundle: "esim_1GB_7D_AT_V2", quantity: 1 }]);
+
+    const listed = await client.listOrders({ createdFrom: from, createdTo: new Date() });
+    expect(listed.map((o) => o.orderReference)).toEqual([first.orderReference, second.orderReference]);
+    expect(listed[0]).toMatchObject({ status: "completed", currency: "USD", totalMinor: first.totalMinor });
+    expect(listed[0]?.items).toEqual([{ bundle: "esim_1GB_7D_GB_V2", quantity: 1, iccids: first.esims.map((e) => e.iccid) }]);
+
+    const pageTwo = await client.listOrders({ createdFrom: from, page: 2, perPage: 1 });
+    expect(pageTwo.map((o) => o.orderReference)).toEqual([second.orderReference]);
+    expect(await client.listOrders({ createdFrom: new Date(Date.now() + 60_000) })).toEqual([]);
+
+    const one = await client.getOrder(second.orderReference!);
+    expect(one).toMatchObject({ orderReference: second.orderReference, totalMinor: second.totalMinor, items: [{ bundle: "esim_1GB_7D_AT_V2", quantity: 1 }] });
+    expect(Date.parse(one.createdAt)).not.toBeNaN();
+    expect((await failure(client.getOrder("00000000-0000-0000-0000-000000000000"))).kind).toBe("not_found");
+  });
+});
+
+describe("install details", () => {
+  it("JSON, CSV and ZIP agree, and each QR decodes to the LPA string", async () => {
+    const order = await client.placeOrder([{ bundle: "esim_1GB_7D_JP_V2", quantity: 2 }]);
+    const reference = order.orderReference!;
+
+    const json = await client.getAssignments(reference);
+    expect(json.map((i) => i.iccid).sort()).toEqual(order.esims.map((e) => e.iccid).sort());
+    for (const install of json) {
+      expect(install.appleInstallUrl).toBe(`https://esimsetup.apple.com/esim_qrcode_provisioning?carddata=${install.lpa}`);
+      expect(install).toMatchObject({ bundle: "esim_1GB_7D_JP_V2", reference });
+    }
+
+    const csv = await client.getAssignmentsCsv(reference);
+    expect(csv.map(({ iccid, matchingId, smdpAddress, lpa }) => ({ iccid, matchingId, smdpAddress, lpa }))).toEqual(
+      json.map(({ iccid, matchingId, smdpAddress, lpa }) => ({ iccid, matchingId, smdpAddress, lpa })),
+    );
+
+    const zip = await client.getAssignmentsZip(reference);
+    expect(zip.qrPngs).toHaveLength(2);
+    expect(zip.installs.map((i) => i.iccid)).toEqual(json.map((i) => i.iccid));
+    for (const qr of zip.qrPngs) {
+      const install = json.find((i) => i.iccid === qr.iccid);
+      expect(install).toBeDefined();
+      expect(decodeQr(qr.png)).toBe(install!.lpa);
+    }
+  });
+
+  it("a single eSIM comes back as one install", async () => {
+    const order = await client.placeOrder([{ bundle: "esim_1GB_7D_FR_V2", quantity: 1 }]);
+    const installs = await client.getAssignments(order.orderReference!);
+    expect(installs).toHaveLength(1);
+    expect(installs[0]?.iccid).toBe(order.esims[0]?.iccid);
+  });
+
+  it("answers 503 processing while the assignment settles, then succeeds after Retry-After", async () => {
+    sim.control.setProcessingDelay(800);
+    const order = await client.placeOrder([{ bundle: "esim_1GB_7D_AU_V2", quantity: 1 }]);
+    const before = sim.control.requestCount("GET /esims/assignments");
+
+    const installs = await client.getAssignments(order.orderReference!);
+
+    expect(installs.map((i) => i.iccid)).toEqual([order.esims[0]?.iccid]);
+    expect(sim.control.requestCount("GET /esims/assignments") - before).toBe(2);
+  });
+
+  it("gives up with kind processing when the assignment stays busy", async () => {
+    const order = await client.placeOrder([{ bundle: "esim_1GB_7D_AU_V2", quantity: 1 }]);
+    sim.control.injectFault({ route: "GET /esims/assignments", kind: "processing503", times: Infinity });
+    const error = await failure(client.getAssignments(order.orderReference!));
+    expect(error).toMatchObject({ kind: "processing", status: 503, retryAfterMs: 1000 });
+  });
+});
+
+describe("eSIMs", () => {
+  it("details, bundle usage, compatibility and a top-up on the same eSIM", async () => {
+    const order = await client.placeOrder([{ bundle: "esim_1GB_7D_DE_V2", quantity: 1 }]);
+    const iccid = order.esims[0]!.iccid;
+
+    expect(await client.getEsim(iccid)).toMatchObject({ iccid, matchingId: order.esims[0]!.matchingId, smdpAddress: order.esims[0]!.smdpAddress, profileStatus: "Released" });
+
+    await sim.control.advanceUsage(iccid, 25);
+    const usage = await client.listEsimBundles(iccid);
+    expect(usage).toEqual([
+      expect.objectContaining({ name: "esim_1GB_7D_DE_V2", state: "active", initialBytes: 1_000_000_000, remainingBytes: 750_000_000, unlimited: false }),
+    ]);
+    expect(usage[0]?.assignmentReference).toBe(`${order.orderReference}-0`);
+    expect((await client.getEsim(iccid)).firstInstalledAt).toBeDefined();
+
+    expect(await client.checkCompatibility(iccid, "esim_3GB_15D_DE_V2")).toBe(true);
+    expect(await client.checkCompatibility(iccid, "esim_UL_7D_DE_V2")).toBe(false);
+
+    const topup = await client.placeOrder([{ bundle: "esim_3GB_15D_DE_V2", quantity: 1, iccids: [iccid] }]);
+    expect(topup.esims.map((e) => e.iccid)).toEqual([iccid]);
+    expect((await client.listEsimBundles(iccid)).map((b) => b.name)).toEqual(["esim_1GB_7D_DE_V2", "esim_3GB_15D_DE_V2"]);
+  });
+
+  it("an incompatible top-up is refused unless allowReassign, which yields a new eSIM", async () => {
+    const order = await client.placeOrder([{ bundle: "esim_1GB_7D_DE_V2", quantity: 1 }]);
+    const iccid = order.esims[0]!.iccid;
+
+    const refused = await failure(client.placeOrder([{ bundle: "esim_UL_7D_DE_V2", quantity: 1, iccids: [iccid] }]));
+    expect(refused.kind).toBe("invalid_request");
+
+    const moved = await client.placeOrder([{ bundle: "esim_UL_7D_DE_V2", quantity: 1, iccids: [iccid], allowReassign: true }]);
+    expect(moved.esims).toHaveLength(1);
+    expect(moved.esims[0]?.iccid).not.toBe(iccid);
+  });
+
+  it("an ICCID that is not ours is not_found (403 access denied on /esims/{iccid})", async () => {
+    const error = await failure(client.getEsim("8944538532008160222"));
+    expect(error).toMatchObject({ kind: "not_found", status: 403 });
+    expect((await failure(client.listEsimBundles("8944538532008160222"))).kind).toBe("not_found");
+  });
+
+  it("refuses a quantity that does not match the ICCIDs before sending anything", async () => {
+    const before = sim.control.requestCount("POST /orders");
+    const error = await failure(client.placeOrder([{ bundle: "esim_1GB_7D_DE_V2", quantity: 2, iccids: ["8944538532008160222"] }]));
+    expect(error.kind).toBe("invalid_request");
+    expect(sim.control.requestCount("POST /orders")).toBe(before);
+  });
+});
+
+describe("failures", () => {
+  it("a bad key is unauthorized and the message never contains the key", async () => {
+    const secret = "super-secret-key-123456";
+    const wrong = createEsimGoClient({ baseUrl: sim.baseUrl, apiKey: secret });
+    try {
+      const error = await failure(wrong.getOrganisation());
+      expect(error).toMatchObject({ kind: "unauthorized", status: 403 });
+      expect(error.message).not.toContain(secret);
+      expect(sim.control.requestCount("GET /organisation")).toBeGreaterThan(0);
+    } finally {
+      await wrong.close();
+    }
+  });
+
+  it("retries a 5xx on a GET and succeeds", async () => {
+    sim.control.injectFault({ route: "GET /organisation", kind: "http500", times: 2 });
+    const before = sim.control.requestCount("GET /organisation");
+    expect((await client.getOrganisation()).currency).toBe("USD");
+    expect(sim.control.requestCount("GET /organisation") - before).toBe(3);
+  });
+
+  it("a GET that keeps failing ends as transient after 4 tries", async () => {
+    sim.control.injectFault({ route: "GET /organisation", kind: "http500", times: Infinity });
+    const before = sim.control.requestCount("GET /organisation");
+    expect(await failure(client.getOrganisation())).toMatchObject({ kind: "transient", status: 500 });
+    expect(sim.control.requestCount("GET /organisation") - before).toBe(4);
+  });
+
+  it("waits Retry-After on 429 and then succeeds", async () => {
+    sim.control.injectFault({ route: "GET /catalogue/bundle/{name}", kind: "http429", times: 1 });
+    const started = Date.now();
+    expect((await client.getBundle("esim_1GB_7D_GB_V2")).name).toBe("esim_1GB_7D_GB_V2");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+  });
+
+  it("a persistent 429 surfaces as rate_limited with the server's Retry-After", async () => {
+    sim.control.injectFault({ route: "GET /organisation", kind: "http429", times: Infinity });
+    expect(await failure(client.getOrganisation())).toMatchObject({ kind: "rate_limited", status: 429, retryAfterMs: 1000 });
+  }, 15_000);
+
+  it("a 404 is not_found", async () => {
+    sim.control.injectFault({ route: "GET /organisation", kind: "notfound404" });
+    expect(await failure(client.getOrganisation())).toMatchObject({ kind: "not_found", status: 404 });
+  });
+
+  it("a lost response on a transaction is outcome_unknown, is not retried, and the order IS committed", async () => {
+    sim.control.injectFault({ route: "POST /orders", kind: "lost_response" });
+    const before = sim.control.placedOrders().length;
+    const requests = sim.control.requestCount("POST /orders");
+
+    const error = await failure(client.placeOrder([{ bundle: "esim_1GB_7D_GB_V2", quantity: 1 }]));
+
+    expect(error.kind).toBe("outcome_unknown");
+    expect(sim.control.requestCount("POST /orders") - requests).toBe(1);
+    expect(sim.control.placedOrders()).toHaveLength(before + 1);
+    const reconciled = await client.listOrders({ createdFrom: new Date(Date.now() - 60_000) });
+    expect(reconciled.map((o) => o.orderReference)).toContain(sim.control.placedOrders().at(-1)?.reference);
+  });
+
+  it("a 500 or a malformed answer to a transaction is outcome_unknown; never resent", async () => {
+    for (const kind of ["http500", "processing503", "malformed"] as const) {
+      sim.control.injectFault({ route: "POST /orders", kind });
+      const requests = sim.control.requestCount("POST /orders");
+      const error = await failure(client.placeOrder([{ bundle: "esim_1GB_7D_GB_V2", quantity: 1 }]));
+      expect(error.kind, kind).toBe("outcome_unknown");
+      expect(sim.control.requestCount("POST /orders") - requests).toBe(1);
+    }
+  });
+
+  it("a transaction timeout is outcome_unknown and the late order still lands at the provider", async () => {
+    const quick = createEsimGoClient({ baseUrl: sim.baseUrl, apiKey: sim.apiKey, timeoutMs: 200 });
+    try {
+      sim.control.injectFault({ route: "POST /orders", kind: "latency", latencyMs: 600 });
+      const before = sim.control.placedOrders().length;
+      expect((await failure(quick.placeOrder([{ bundle: "esim_1GB_7D_GB_V2", quantity: 1 }]))).kind).toBe("outcome_unknown");
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect(sim.control.placedOrders()).toHaveLength(before + 1);
+    } finally {
+      await quick.close();
+    }
+  });
+
+  it("a GET timeout is retried; a validate may be retried too", async () => {
+    const quick = createEsimGoClient({ baseUrl: sim.baseUrl, apiKey: sim.apiKey, timeoutMs: 200 });
+    try {
+      sim.control.injectFault({ route: "GET /organisation", kind: "latency", latencyMs: 500 });
+      expect((await quick.getOrganisation()).currency).toBe("USD");
+      sim.control.injectFault({ route: "GET /organisation", kind: "latency", latencyMs: 500, times: Infinity });
+      expect(await failure(quick.getOrganisation())).toMatchObject({ kind: "transient" });
+      sim.control.clearFaults();
+
+      sim.control.injectFault({ route: "POST /orders", kind: "http500" });
+      expect((await quick.validateOrder([{ bundle: "esim_1GB_7D_GB_V2", quantity: 1 }])).valid).toBe(true);
+    } finally {
+      await quick.close();
+    }
+  });
+});

@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createEsimGoClient, type EsimGoClient } from "../../src/esimgo/index.ts";
+import { startEsimGoSimulator, type EsimGoSimulator } from "../../src/esimgo/simulator/index.ts";
+
+let sim: EsimGoSimulator;
+let client: EsimGoClient;
+
+beforeAll(async () => {
+  sim = await startEsimGoSimulator({ port: 0, catalogueSize: "small", rateLimitPerSecond: 10 });
+  client = createEsimGoClient({ baseUrl: sim.baseUrl, apiKey: sim.apiKey });
+});
+
+afterAll(async () => {
+  await client.close();
+  await sim.close();
+});
+
+it("a burst of 30 concurrent calls stays under the server's 10 req/s: no 429 at all, every call succeeds", async () => {
+  const calls = Array.from({ length: 30 }, (_, i) => (i % 3 === 0 ? client.getOrganisation() : client.getBundle("esim_1GB_7D_DE_V2")));
+  const results = await Promise.allSettled(calls);
+
+  expect(results.filter((r) => r.status === "rejected")).toEqual([]);
+  expect(sim.control.http429Count()).toBe(0);
+  expect(sim.control.requestCount()).toBe(30);
+});
+
+it("two concurrent bursts through one client share the same budget", async () => {
+  const before = sim.control.requestCount();
+  const burst = () => Promise.all(Array.from({ length: 12 }, () => client.getOrganisation()));
+  await Promise.all([burst(), burst(), client.listCatalogue({ perPage: 10 })]);
+
+  expect(sim.control.http429Count()).toBe(0);
+  expect(sim.control.requestCount() - before).toBeGreaterThan(24);
+});
+
+it("a second client on the same IP is told by X-Ratelimit-Remaining / 429 + Retry-After and still completes", async () => {
+  const other = createEsimGoClient({ baseUrl: sim.baseUrl, apiKey: sim.apiKey });
+  try {
+    const calls = Array.from({ length: 15 }, (_, i) => (i % 2 === 0 ? client : other).getOrganisation());
+    const results = await Promise.allSettled(calls);
+    expect(results.filter((r) => r.status === "rejected")).toEqual([]);
+  } finally {
+    await other.close();
+  }
+});

@@ -1,0 +1,283 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Order } from "../../src/db/schema.ts";
+import type { CustomerNotice } from "../../src/notify/index.ts";
+import { retailPriceMinor } from "../../src/pricing/index.ts";
+import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
+import { BUNDLE, decodeQr, shopSettings, startHarness, type Harness } from "./harness.ts";
+
+type EsimReady = Extract<CustomerNotice, { type: "esim_ready" }>;
+
+async function waitFor(check: () => boolean, limitMs = 20_000): Promise<void> {
+  const giveUpAt = Date.now() + limitMs;
+  while (!check()) {
+    if (Date.now() > giveUpAt) throw new Error("gave up waiting");
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+describe.each(testDatabaseTargets())("money path on $kind", (target) => {
+  let database: TestDatabase;
+  let h: Harness;
+
+  beforeEach(async () => {
+    database = await target.create();
+    h = await startHarness(database);
+    await h.seedBundle(BUNDLE);
+  });
+
+  afterEach(async () => {
+    await h?.close();
+    await database?.close();
+  });
+
+  async function order(id: number): Promise<Order> {
+    const row = await h.shop.order(id);
+    if (!row) throw new Error(`order ${id} missing`);
+    return row;
+  }
+
+  async function paidOrder(): Promise<Order> {
+    const outcome = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE });
+    if (outcome.kind !== "link") throw new Error(`checkout answered ${outcome.kind}`);
+    const created = await order(outcome.orderId);
+    await h.stripeSim.control.pay(created.stripe_session_id as string);
+    await h.stripeSim.control.idle();
+    return order(outcome.orderId);
+  }
+
+  const readyNotices = () => h.notifier.customerNotices.map((n) => n.notice).filter((n): n is EsimReady => n.type === "esim_ready");
+  const delivered = (id: number) => async () => (await order(id)).status === "delivered";
+
+  it("sells one eSIM end to end: link, payment, provider order, QR that decodes to the provider's LPA", async () => {
+    const cost = (await h.db.selectFrom("catalogue_bundles").select("cost_minor").where("name", "=", BUNDLE).executeTakeFirstOrThrow()).cost_minor;
+    const outcome = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE });
+    expect(outcome.kind).toBe("link");
+    if (outcome.kind !== "link") return;
+    expect(outcome.priceMinor).toBe(retailPriceMinor(cost, shopSettings().pricing));
+
+    const created = await order(outcome.orderId);
+    expect(created).toMatchObject({ status: "pending_payment", price_minor: outcome.priceMinor, provider_cost_minor: cost, customer_id: h.customerId });
+    const session = h.stripeSim.control.session(created.stripe_session_id as string);
+    expect(session).toMatchObject({
+      url: outcome.url,
+      amount_total: outcome.priceMinor,
+      currency: outcome.currency.toLowerCase(),
+      client_reference_id: String(outcome.orderId),
+      metadata: { order_id: String(outcome.orderId) },
+      expires_at: Math.floor(outcome.expiresAt.getTime() / 1000),
+      success_url: `https://t.me/esim_test_bot?start=paid_${outcome.orderId}`,
+    });
+    expect(outcome.expiresAt.getTime() - Date.now()).toBeGreaterThanOrEqual(30 * 60_000);
+
+    await h.stripeSim.control.pay(session!.id);
+    await h.stripeSim.control.idle();
+    const paid = await order(outcome.orderId);
+    expect(paid.status).toBe("paid");
+    expect(paid.stripe_payment_intent_id).toMatch(/^pi_/);
+    expect(h.notifier.customerNotices.map((n) => n.notice.type)).toContain("payment_received");
+    expect(h.notifier.adminAlerts).toContainEqual(expect.objectContaining({ type: "sale", orderId: outcome.orderId, priceMinor: outcome.priceMinor }));
+
+    await h.driveUntil(delivered(outcome.orderId));
+    const done = await order(outcome.orderId);
+    expect(done.esimgo_order_reference).toBeTruthy();
+    expect(h.esimSim.control.placedOrders()).toHaveLength(1);
+
+    const notices = readyNotices();
+    expect(notices).toHaveLength(1);
+    const esim = notices[0]!.esims[0]!;
+    const providerEsim = h.esimSim.control.esims().find((e) => e.iccid === esim.iccid);
+    expect(providerEsim).toBeDefined();
+    expect(decodeQr(esim.qrPng)).toBe(`LPA:1$${providerEsim!.smdpAddress}$${providerEsim!.matchingId}`);
+
+    const rows = await h.db.selectFrom("esims").selectAll().execute();
+    expect(rows).toEqual([expect.objectContaining({ iccid: esim.iccid, customer_id: h.customerId, order_id: outcome.orderId })]);
+    const story = await h.shop.orderStory(outcome.orderId);
+    expect(story?.events.map((e) => e.type)).toEqual(expect.arrayContaining(["created", "checkout_link", "paid", "placing", "placed", "ready", "delivered"]));
+  });
+
+  it("fulfils once when the same checkout.session.completed arrives five times at once", async () => {
+    const paid = await paidOrder();
+    const completed = h.stripeSim.control.events().find((e) => e.type === "checkout.session.completed");
+    if (!completed) throw new Error("no completed event");
+    const statuses = await h.stripeSim.control.deliver(completed.id, { times: 5, concurrently: true, signature: "valid" });
+    expect(statuses).toEqual([200, 200, 200, 200, 200]);
+    await h.driveUntil(delivered(paid.id));
+    await h.shop.runDueOnce();
+    expect(h.esimSim.control.placedOrders()).toHaveLength(1);
+    expect(readyNotices()).toHaveLength(1);
+    expect(h.notifier.customerNotices.filter((n) => n.notice.type === "payment_received")).toHaveLength(1);
+    const webhookRows = await h.db.selectFrom("webhook_events").selectAll().where("event_id", "=", completed.id).execute();
+    expect(webhookRows).toHaveLength(1);
+  });
+
+  it.each([
+    { route: "POST /orders", kind: "http500" },
+    { route: "POST /orders", kind: "http429" },
+    { route: "GET /esims/assignments", kind: "http500" },
+    { route: "GET /esims/assignments", kind: "processing503" },
+    { route: "GET /esims/assignments", kind: "http429" },
+  ] as const)("delivers after $kind on $route, with one provider order", async (fault) => {
+    const paid = await paidOrder();
+    // After checkout: its validate call is a POST /orders too.
+    h.esimSim.control.injectFault({ ...fault, times: 2 });
+    const before = h.esimSim.control.requestCount(fault.route);
+    await h.driveUntil(delivered(paid.id));
+    expect(h.esimSim.control.requestCount(fault.route) - before).toBeGreaterThanOrEqual(3);
+    expect(h.esimSim.control.placedOrders()).toHaveLength(1);
+    expect(readyNotices()).toHaveLength(1);
+    expect(decodeQr(readyNotices()[0]!.esims[0]!.qrPng)).toBe(readyNotices()[0]!.esims[0]!.lpa);
+  });
+
+  it("does not order twice when placing timed out and the provider committed late", async () => {
+    await h.close();
+    h = await startHarness(database, { esimgoTimeoutMs: 1_000 });
+    await h.seedBundle(BUNDLE);
+    const paid = await paidOrder();
+    h.esimSim.control.injectFault({ route: "POST /orders", kind: "latency", latencyMs: 1_500, times: 1 });
+    await h.shop.runDueOnce();
+    expect((await order(paid.id)).status).toBe("placing");
+    await waitFor(() => h.esimSim.control.placedOrders().length === 1);
+    await h.driveUntil(delivered(paid.id));
+    expect(h.esimSim.control.placedOrders()).toHaveLength(1);
+    expect(readyNotices()).toHaveLength(1);
+  });
+
+  it("adopts the provider order whose response was lost instead of ordering again", async () => {
+    const paid = await paidOrder();
+    h.esimSim.control.injectFault({ route: "POST /orders", kind: "lost_response", times: 1 });
+    await h.shop.runDueOnce();
+    expect((await order(paid.id)).status).toBe("placing");
+    expect(h.esimSim.control.placedOrders()).toHaveLength(1);
+    await h.driveUntil(delivered(paid.id));
+    expect(h.esimSim.control.placedOrders()).toHaveLength(1);
+    const story = await h.shop.orderStory(paid.id);
+    expect(story?.events.map((e) => e.type)).toContain("adopted");
+    expect((await order(paid.id)).esimgo_order_reference).toBe(h.esimSim.control.placedOrders()[0]!.reference);
+  });
+
+  it("waits for provider balance, alerts the admins once, and resumes by itself", async () => {
+    h.esimSim.control.setBalance(0);
+    const paid = await paidOrderDespiteLowBalance();
+    await h.shop.runDueOnce();
+    expect((await order(paid.id)).status).toBe("awaiting_balance");
+    h.clock.advance(61_000);
+    await h.shop.runDueOnce();
+    expect((await order(paid.id)).status).toBe("awaiting_balance");
+    expect(h.notifier.adminAlerts.filter((a) => a.type === "awaiting_balance")).toHaveLength(1);
+    expect(h.esimSim.control.placedOrders()).toHaveLength(0);
+
+    h.esimSim.control.setBalance(500);
+    await h.driveUntil(delivered(paid.id));
+    expect(h.esimSim.control.placedOrders()).toHaveLength(1);
+    expect(h.stripeSim.control.refunds()).toHaveLength(0);
+  });
+
+  it("resumes an order waiting for balance at once after an operator retry", async () => {
+    h.esimSim.control.setBalance(0);
+    const paid = await paidOrderDespiteLowBalance();
+    await h.shop.runDueOnce();
+    expect((await order(paid.id)).status).toBe("awaiting_balance");
+    h.esimSim.control.setBalance(500);
+    expect(await h.shop.retry(paid.id)).toBe("queued");
+    await h.shop.runDueOnce();
+    expect((await order(paid.id)).status).toBe("delivered");
+    expect(await h.shop.retry(paid.id)).toBe("not_retryable");
+  });
+
+  it("refunds exactly once when the bundle is withdrawn after payment, and tells the customer and the admins", async () => {
+    const paid = await paidOrder();
+    h.esimSim.control.withdrawBundle(BUNDLE);
+    await h.driveUntil(async () => (await order(paid.id)).refund_status === "succeeded");
+    const failed = await order(paid.id);
+    expect(failed.status).toBe("failed");
+    await h.shop.runDueOnce();
+    const refunds = h.stripeSim.control.refunds();
+    expect(refunds).toHaveLength(1);
+    expect(refunds[0]).toMatchObject({ amount: failed.price_minor, payment_intent: failed.stripe_payment_intent_id });
+    expect(h.notifier.customerNotices.filter((n) => n.notice.type === "refunded")).toEqual([
+      { customerId: h.customerId, notice: { type: "refunded", orderId: paid.id, amountMinor: failed.price_minor, currency: failed.currency, reason: "unavailable" } },
+    ]);
+    expect(h.notifier.adminAlerts).toContainEqual(expect.objectContaining({ type: "refund", orderId: paid.id }));
+    expect(h.esimSim.control.placedOrders()).toHaveLength(0);
+    expect(await h.shop.refund(paid.id)).toBe("already");
+  });
+
+  it("refunds when the balance stays too low past the fulfilment deadline", async () => {
+    h.esimSim.control.setBalance(0);
+    const paid = await paidOrderDespiteLowBalance();
+    await h.shop.runDueOnce();
+    h.clock.advance(121 * 60_000);
+    await h.shop.runDueOnce();
+    await h.stripeSim.control.idle();
+    const failed = await order(paid.id);
+    expect(failed.status).toBe("failed");
+    expect(failed.refund_status).toBe("succeeded");
+    expect(h.stripeSim.control.refunds()).toHaveLength(1);
+    expect(h.notifier.customerNotices.map((n) => n.notice)).toContainEqual(expect.objectContaining({ type: "refunded", reason: "deadline" }));
+  });
+
+  it("refunds by operator request once, and never for a delivered order", async () => {
+    h.esimSim.control.setBalance(0);
+    const waiting = await paidOrderDespiteLowBalance();
+    await h.shop.runDueOnce();
+    expect(await h.shop.refund(waiting.id)).toBe("refunding");
+    expect(await h.shop.refund(waiting.id)).toBe("already");
+    await h.stripeSim.control.idle();
+    expect(h.stripeSim.control.refunds()).toHaveLength(1);
+    expect((await order(waiting.id)).status).toBe("failed");
+    h.esimSim.control.setBalance(500);
+    h.clock.advance(10 * 60_000);
+    await h.shop.runDueOnce();
+    expect(h.esimSim.control.placedOrders()).toHaveLength(0);
+
+    const sold = await paidOrder();
+    await h.driveUntil(delivered(sold.id));
+    expect(await h.shop.refund(sold.id)).toBe("not_refundable");
+    expect(await h.shop.refund(999_999)).toBe("not_found");
+  });
+
+  it("records a Stripe refund failure and lets the operator refund again with a new idempotency key", async () => {
+    h.esimSim.control.setBalance(0);
+    const waiting = await paidOrderDespiteLowBalance();
+    await h.shop.runDueOnce();
+    h.stripeSim.control.failRefunds(true);
+    expect(await h.shop.refund(waiting.id)).toBe("refunding");
+    await h.stripeSim.control.idle();
+    expect((await order(waiting.id)).refund_status).toBe("failed");
+    expect((await h.shop.problemOrders()).map((o) => o.id)).toContain(waiting.id);
+    h.stripeSim.control.failRefunds(false);
+    expect(await h.shop.refund(waiting.id)).toBe("refunding");
+    await h.stripeSim.control.idle();
+    expect((await order(waiting.id)).refund_status).toBe("succeeded");
+    const statuses = h.stripeSim.control.refunds().map((r) => r.status);
+    expect(statuses).toEqual(["failed", "succeeded"]);
+  });
+
+  it("counts delivered sales in the stats", async () => {
+    const sold = await paidOrder();
+    await h.driveUntil(delivered(sold.id));
+    const row = await order(sold.id);
+    const stats = await h.shop.stats(h.clock.now());
+    expect(stats.find((s) => s.period === "today")).toEqual({
+      period: "today",
+      sales: 1,
+      revenueMinor: row.price_minor,
+      costMinor: row.provider_cost_minor,
+      marginMinor: row.price_minor - row.provider_cost_minor,
+      currency: row.currency,
+    });
+  });
+
+  // Checkout refuses while the balance is low, so the order is bought first and the balance drained after.
+  async function paidOrderDespiteLowBalance(): Promise<Order> {
+    const balance = h.esimSim.control.getBalance();
+    h.esimSim.control.setBalance(500);
+    const outcome = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE });
+    if (outcome.kind !== "link") throw new Error(`checkout answered ${outcome.kind}`);
+    h.esimSim.control.setBalance(balance);
+    const created = await order(outcome.orderId);
+    await h.stripeSim.control.pay(created.stripe_session_id as string);
+    await h.stripeSim.control.idle();
+    return order(outcome.orderId);
+  }
+});

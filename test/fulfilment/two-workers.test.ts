@@ -1,0 +1,62 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { upsertCustomer } from "../../src/customers/index.ts";
+import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
+import { BUNDLE, startHarness, type Harness } from "./harness.ts";
+
+const ORDERS = 10;
+
+async function waitFor(check: () => Promise<boolean>, what: string, limitMs = 60_000): Promise<void> {
+  const giveUpAt = Date.now() + limitMs;
+  while (!(await check())) {
+    if (Date.now() > giveUpAt) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe.each(testDatabaseTargets())("two workers on one $kind database", (target) => {
+  let database: TestDatabase;
+  let h: Harness;
+
+  afterEach(async () => {
+    await h?.close();
+    await database?.close();
+  });
+
+  it(`fulfil each of ${ORDERS} orders exactly once when both get every webhook`, async () => {
+    database = await target.create();
+    h = await startHarness(database);
+    await h.seedBundle(BUNDLE);
+    const second = h.makeShop({ workerId: "worker-b" });
+    h.webhookShops.push(second);
+    h.esimSim.control.injectFault({ route: "POST /orders", kind: "latency", latencyMs: 50, times: ORDERS * 2 });
+
+    const orderIds: number[] = [];
+    for (let i = 0; i < ORDERS; i++) {
+      const customer = await upsertCustomer(h.db, { telegramId: 800_000 + i, firstName: `Traveller ${i}` });
+      const outcome = await h.shop.checkout({ customerId: customer.id, bundleName: BUNDLE });
+      if (outcome.kind !== "link") throw new Error(outcome.kind);
+      orderIds.push(outcome.orderId);
+    }
+    const workers = [h.shop.startWorker(), second.startWorker()];
+    try {
+      for (const id of orderIds) await h.stripeSim.control.pay((await h.shop.order(id))!.stripe_session_id!);
+      await h.stripeSim.control.idle();
+      await waitFor(async () => {
+        const rows = await h.db.selectFrom("orders").select("status").where("status", "=", "delivered").execute();
+        return rows.length === ORDERS;
+      }, "every order to be delivered");
+    } finally {
+      await Promise.all(workers.map((w) => w.stop()));
+    }
+
+    expect(h.esimSim.control.placedOrders()).toHaveLength(ORDERS);
+    const ready = h.notifier.customerNotices.filter((n) => n.notice.type === "esim_ready").map((n) => (n.notice as { orderId: number }).orderId);
+    expect(ready.sort((a, b) => a - b)).toEqual([...orderIds].sort((a, b) => a - b));
+    const placings = await h.db.selectFrom("order_events").select("order_id").where("type", "=", "placing").execute();
+    expect(placings).toHaveLength(ORDERS);
+    const references = await h.db.selectFrom("orders").select("esimgo_order_reference").execute();
+    expect(new Set(references.map((r) => r.esimgo_order_reference)).size).toBe(ORDERS);
+    const sales = h.notifier.adminAlerts.filter((a) => a.type === "sale");
+    expect(sales).toHaveLength(ORDERS);
+  });
+});

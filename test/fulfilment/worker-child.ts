@@ -1,0 +1,30 @@
+// A worker in its own process, for the crash test: it is SIGKILLed while eSIM Go holds the POST /orders answer.
+import { openDatabase } from "../../src/db/index.ts";
+import { createEsimGoClient } from "../../src/esimgo/index.ts";
+import { RecordingNotifier } from "../../src/notify/index.ts";
+import { createShop } from "../../src/orders/index.ts";
+import { createStripeClient } from "../../src/payments/index.ts";
+import { shopSettings, silentLogger } from "./harness.ts";
+
+const env = (name: string): string => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+};
+
+const database = await openDatabase({ databaseUrl: env("DATABASE_URL"), dataDir: "" });
+const esimgo = createEsimGoClient({ baseUrl: env("ESIMGO_URL"), apiKey: env("ESIMGO_KEY"), timeoutMs: 120_000 });
+const shop = createShop({
+  db: database.db,
+  esimgo,
+  esimgoApiKey: env("ESIMGO_KEY"),
+  stripe: createStripeClient({ secretKey: "sk_test_child", apiUrl: env("STRIPE_URL") }),
+  notifier: new RecordingNotifier(),
+  logger: silentLogger,
+  settings: shopSettings({ workerId: "child-worker" }),
+});
+console.log("child worker started");
+await shop.runDueOnce();
+console.log("child worker finished a pass");
+await esimgo.close();
+await database.close();

@@ -1,0 +1,81 @@
+import { randomBytes } from "node:crypto";
+import { PGlite } from "@electric-sql/pglite";
+import { Kysely } from "kysely";
+import { PGliteDialect } from "kysely-pglite-dialect";
+import pg from "pg";
+import { openDatabase, type DatabaseHandle, type DatabaseKind } from "../../src/db/database.ts";
+import { migrateToLatest } from "../../src/db/migrate.ts";
+import type { Database } from "../../src/db/schema.ts";
+
+export interface TestDatabaseTarget {
+  kind: DatabaseKind;
+  /** A fresh, migrated, empty database; close it after the test. */
+  create(): Promise<TestDatabase>;
+}
+
+export interface TestDatabase extends DatabaseHandle {
+  /** Set for PostgreSQL targets: lets a child process open the same database. */
+  url?: string;
+}
+
+/** PGlite always; the real PostgreSQL too when TEST_DATABASE_URL is set (CI sets it). */
+export function testDatabaseTargets(): TestDatabaseTarget[] {
+  const targets: TestDatabaseTarget[] = [{ kind: "pglite", create: createPgliteDatabase }];
+  const url = process.env.TEST_DATABASE_URL;
+  if (url) targets.push({ kind: "postgres", create: () => createPostgresDatabase(url) });
+  return targets;
+}
+
+let pgliteTemplate: Promise<PGlite> | undefined;
+
+// initdb costs seconds; cloning a migrated template costs a fraction of that.
+async function migratedPgliteTemplate(): Promise<PGlite> {
+  pgliteTemplate ??= (async () => {
+    const template = await PGlite.create({ parsers: int8Parsers });
+    const db = new Kysely<unknown>({ dialect: new PGliteDialect(template) });
+    await migrateToLatest(db);
+    return template;
+  })();
+  return pgliteTemplate;
+}
+
+const int8Parsers = { 20: (v: string) => Number(v), 1700: (v: string) => Number(v) };
+
+async function createPgliteDatabase(): Promise<TestDatabase> {
+  const template = await migratedPgliteTemplate();
+  const client = (await template.clone()) as PGlite;
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
+  return { db, kind: "pglite", close: () => db.destroy() };
+}
+
+async function createPostgresDatabase(adminUrl: string): Promise<TestDatabase> {
+  const name = `t_${randomBytes(6).toString("hex")}`;
+  await adminQuery(adminUrl, `create database ${name}`);
+  const url = withDatabase(adminUrl, name);
+  const handle = await openDatabase({ databaseUrl: url, dataDir: "", poolSize: 10 });
+  await migrateToLatest(handle.db);
+  return {
+    ...handle,
+    url,
+    close: async () => {
+      await handle.close();
+      await adminQuery(adminUrl, `drop database if exists ${name} with (force)`);
+    },
+  };
+}
+
+async function adminQuery(url: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}

@@ -1,0 +1,106 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { retailPriceMinor } from "../../src/pricing/index.ts";
+import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
+import { BUNDLE, shopSettings, startHarness, type Harness } from "../fulfilment/harness.ts";
+
+const pricing = shopSettings().pricing;
+
+describe.each(testDatabaseTargets())("checkout on $kind", (target) => {
+  let database: TestDatabase;
+  let h: Harness;
+
+  beforeEach(async () => {
+    database = await target.create();
+    h = await startHarness(database);
+    await h.seedBundle(BUNDLE);
+  });
+
+  afterEach(async () => {
+    await h?.close();
+    await database?.close();
+  });
+
+  const cost = async () => (await h.db.selectFrom("catalogue_bundles").select("cost_minor").where("name", "=", BUNDLE).executeTakeFirstOrThrow()).cost_minor;
+  const sessions = () => h.stripeSim.control.sessions();
+  const orderCount = async () => (await h.db.selectFrom("orders").select("id").execute()).length;
+
+  it("asks again when the provider cost rose past the margin, then charges the confirmed new price", async () => {
+    const oldCost = await cost();
+    const seenPrice = retailPriceMinor(oldCost, pricing);
+    const newCost = seenPrice - pricing.minMarginMinor + 1;
+    h.esimSim.control.setBundlePrice(BUNDLE, newCost / 100);
+
+    const outcome = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE });
+    const newPrice = retailPriceMinor(newCost, pricing);
+    expect(outcome).toEqual({ kind: "price_changed", bundleName: BUNDLE, priceMinor: newPrice, currency: "USD" });
+    expect(sessions()).toHaveLength(0);
+    expect(await orderCount()).toBe(0);
+    expect(await cost()).toBe(newCost);
+
+    const confirmed = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE, confirmedPriceMinor: newPrice });
+    expect(confirmed).toMatchObject({ kind: "link", priceMinor: newPrice });
+    expect(sessions().map((s) => s.amount_total)).toEqual([newPrice]);
+  });
+
+  it("keeps the price the customer saw when a small cost rise leaves the margin intact", async () => {
+    const oldCost = await cost();
+    h.esimSim.control.setBundlePrice(BUNDLE, (oldCost + 1) / 100);
+    const outcome = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE });
+    expect(outcome).toMatchObject({ kind: "link", priceMinor: retailPriceMinor(oldCost, pricing) });
+    const order = await h.shop.order((outcome as { orderId: number }).orderId);
+    expect(order?.provider_cost_minor).toBe(oldCost + 1);
+  });
+
+  it("never charges a price typed into the chat", async () => {
+    const catalogue = retailPriceMinor(await cost(), pricing);
+    const outcome = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE, confirmedPriceMinor: 1 });
+    expect(outcome).toMatchObject({ kind: "link", priceMinor: catalogue });
+    expect(sessions().map((s) => s.amount_total)).toEqual([catalogue]);
+  });
+
+  it("refuses to take money the provider balance cannot cover, and alerts the admins", async () => {
+    h.esimSim.control.setBalance(0.01);
+    const outcome = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE });
+    expect(outcome).toEqual({ kind: "unavailable", reason: "balance" });
+    expect(sessions()).toHaveLength(0);
+    expect(await orderCount()).toBe(0);
+    expect(h.notifier.adminAlerts).toContainEqual(expect.objectContaining({ type: "bundle_unavailable", bundleName: BUNDLE }));
+  });
+
+  it("answers withdrawn for a bundle the provider no longer sells, and stops offering it", async () => {
+    h.esimSim.control.withdrawBundle(BUNDLE);
+    expect(await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE })).toEqual({ kind: "unavailable", reason: "withdrawn" });
+    const row = await h.db.selectFrom("catalogue_bundles").select("active").where("name", "=", BUNDLE).executeTakeFirstOrThrow();
+    expect(row.active).toBe(false);
+    expect(await h.shop.checkout({ customerId: h.customerId, bundleName: "esim_nothing_like_this" })).toEqual({ kind: "unavailable", reason: "withdrawn" });
+    expect(sessions()).toHaveLength(0);
+  });
+
+  it("sends the same link again for the same open order", async () => {
+    const first = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE });
+    const second = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE });
+    expect(first).toMatchObject({ kind: "link", reused: false });
+    expect(second).toMatchObject({ kind: "link", reused: true, url: (first as { url: string }).url, orderId: (first as { orderId: number }).orderId });
+    expect(sessions()).toHaveLength(1);
+    expect(await orderCount()).toBe(1);
+  });
+
+  it("gives a fresh link once the old one expired; the worker expires the stale order when Stripe stays silent", async () => {
+    const first = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE });
+    if (first.kind !== "link") throw new Error(first.kind);
+    h.clock.advance(40 * 60_000);
+    expect(await h.shop.runDueOnce()).toBe(1);
+    expect((await h.shop.order(first.orderId))?.status).toBe("expired");
+    expect(h.notifier.customerNotices.map((n) => n.notice)).toContainEqual({ type: "link_expired", orderId: first.orderId });
+
+    const second = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE });
+    expect(second).toMatchObject({ kind: "link", reused: false });
+    expect((second as { url: string }).url).not.toBe(first.url);
+    expect(sessions()).toHaveLength(2);
+  });
+
+  it("sells top-ups only for the customer's own eSIM", async () => {
+    expect(await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE, targetIccid: "8944000000000000001" })).toEqual({ kind: "not_yours" });
+    expect(sessions()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,132 @@
+import Stripe from "stripe";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
+import { BUNDLE, startHarness, WEBHOOK_SECRET, type Harness } from "../fulfilment/harness.ts";
+
+describe.each(testDatabaseTargets())("Stripe webhook on $kind", (target) => {
+  let database: TestDatabase;
+  let h: Harness;
+  let orderId: number;
+  let sessionId: string;
+
+  beforeEach(async () => {
+    database = await target.create();
+    h = await startHarness(database);
+    await h.seedBundle(BUNDLE);
+    const outcome = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE });
+    if (outcome.kind !== "link") throw new Error(outcome.kind);
+    orderId = outcome.orderId;
+    sessionId = (await h.shop.order(orderId))!.stripe_session_id!;
+  });
+
+  afterEach(async () => {
+    await h?.close();
+    await database?.close();
+  });
+
+  async function snapshot() {
+    const [order, events, webhooks] = await Promise.all([
+      h.shop.order(orderId),
+      h.db.selectFrom("order_events").select(["type"]).where("order_id", "=", orderId).execute(),
+      h.db.selectFrom("webhook_events").selectAll().execute(),
+    ]);
+    return { status: order?.status, paidAt: order?.paid_at, events: events.length, webhooks: webhooks.length, notices: h.notifier.customerNotices.length };
+  }
+
+  async function completedEventWithoutDelivery() {
+    h.stripeSim.control.setWebhookUrl(undefined);
+    await h.stripeSim.control.pay(sessionId);
+    await h.stripeSim.control.idle();
+    const event = h.stripeSim.control.events().find((e) => e.type === "checkout.session.completed");
+    if (!event) throw new Error("no completed event");
+    return event;
+  }
+
+  it.each(["wrong", "stale", "missing"] as const)("answers 400 and changes nothing for a %s signature", async (signature) => {
+    const event = await completedEventWithoutDelivery();
+    const before = await snapshot();
+    h.stripeSim.control.setWebhookUrl(h.webhookUrl);
+    const statuses = await h.stripeSim.control.deliver(event.id, { times: 1, signature });
+    expect(statuses).toEqual([400]);
+    expect(await snapshot()).toEqual(before);
+    expect(before.status).toBe("pending_payment");
+  });
+
+  it("answers 400 for a forged event signed with another secret, and for a malformed body", async () => {
+    const before = await snapshot();
+    const forged = JSON.stringify({
+      id: "evt_forged",
+      object: "event",
+      type: "checkout.session.completed",
+      data: { object: { id: sessionId, object: "checkout.session", payment_status: "paid", metadata: { order_id: String(orderId) }, amount_total: 1, currency: "usd", payment_intent: "pi_x" } },
+    });
+    const stripe = new Stripe("sk_test_x");
+    const wrongSecret = stripe.webhooks.generateTestHeaderString({ payload: forged, secret: "whsec_someone_else" });
+    expect((await h.shop.handleStripeWebhook(forged, wrongSecret)).status).toBe(400);
+    const malformed = "{not json";
+    const signedMalformed = stripe.webhooks.generateTestHeaderString({ payload: malformed, secret: WEBHOOK_SECRET });
+    expect((await h.shop.handleStripeWebhook(malformed, signedMalformed)).status).toBe(400);
+    expect((await h.shop.handleStripeWebhook(forged, undefined)).status).toBe(400);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("does not fulfil a correctly signed payment whose amount differs from the order", async () => {
+    const stripe = new Stripe("sk_test_x");
+    const order = (await h.shop.order(orderId))!;
+    const payload = JSON.stringify({
+      id: "evt_amount",
+      object: "event",
+      type: "checkout.session.completed",
+      data: { object: { id: sessionId, object: "checkout.session", payment_status: "paid", metadata: { order_id: String(orderId) }, amount_total: order.price_minor - 1, currency: order.currency.toLowerCase(), payment_intent: "pi_cheap" } },
+    });
+    const answer = await h.shop.handleStripeWebhook(payload, stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }));
+    expect(answer.status).toBe(200);
+    expect((await h.shop.order(orderId))?.status).toBe("pending_payment");
+    expect(h.notifier.adminAlerts).toContainEqual(expect.objectContaining({ type: "fulfilment_failed", orderId }));
+  });
+
+  it("acknowledges a payment for an unknown order and ignores other event types", async () => {
+    const stripe = new Stripe("sk_test_x");
+    const sign = (payload: string) => stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
+    const unknown = JSON.stringify({
+      id: "evt_unknown",
+      object: "event",
+      type: "checkout.session.completed",
+      data: { object: { id: "cs_other", object: "checkout.session", payment_status: "paid", metadata: { order_id: "987654" }, amount_total: 100, currency: "usd", payment_intent: "pi_y" } },
+    });
+    expect((await h.shop.handleStripeWebhook(unknown, sign(unknown))).status).toBe(200);
+    const other = JSON.stringify({ id: "evt_other", object: "event", type: "customer.created", data: { object: { id: "cus_1", object: "customer" } } });
+    expect((await h.shop.handleStripeWebhook(other, sign(other))).status).toBe(200);
+    expect((await h.shop.order(orderId))?.status).toBe("pending_payment");
+  });
+
+  it("expires the order when Stripe says the session expired, and the next checkout gets a fresh link", async () => {
+    await h.stripeSim.control.expire(sessionId);
+    await h.stripeSim.control.idle();
+    expect((await h.shop.order(orderId))?.status).toBe("expired");
+    expect(h.notifier.customerNotices.map((n) => n.notice)).toContainEqual({ type: "link_expired", orderId });
+    const again = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE });
+    expect(again).toMatchObject({ kind: "link", reused: false });
+    if (again.kind !== "link") return;
+    expect(again.orderId).not.toBe(orderId);
+    expect((await h.shop.order(again.orderId))?.stripe_session_id).not.toBe(sessionId);
+  });
+
+  it("handles a delayed payment method: waits on completed-unpaid, fulfils on async success", async () => {
+    await h.stripeSim.control.pay(sessionId, { async: true });
+    await h.stripeSim.control.idle();
+    expect((await h.shop.order(orderId))?.status).toBe("pending_payment");
+    await h.stripeSim.control.asyncPaymentSucceeded(sessionId);
+    await h.stripeSim.control.idle();
+    expect((await h.shop.order(orderId))?.status).toBe("paid");
+  });
+
+  it("marks the order payment_failed when a delayed payment fails", async () => {
+    await h.stripeSim.control.pay(sessionId, { async: true });
+    await h.stripeSim.control.idle();
+    await h.stripeSim.control.asyncPaymentFailed(sessionId);
+    await h.stripeSim.control.idle();
+    expect((await h.shop.order(orderId))?.status).toBe("payment_failed");
+    expect(h.notifier.customerNotices.map((n) => n.notice)).toContainEqual({ type: "payment_failed", orderId });
+  });
+});

@@ -1,0 +1,97 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { PNG } from "pngjs";
+import { freePort, type RunningProcess, startProduct, waitUntil } from "../helpers/process.ts";
+
+// jsqr is CommonJS whose typings claim a default export; require() gets the function itself.
+const jsQR = createRequire(import.meta.url)("jsqr") as typeof import("jsqr").default;
+
+/** Generous: a loaded 2-core CI machine starts the product (and an embedded database) slowly. */
+export const START_TIMEOUT_MS = 120_000;
+export const SCREEN_TIMEOUT_MS = 45_000;
+/** A whole scenario: several screens, each within SCREEN_TIMEOUT_MS. */
+export const SCENARIO_TIMEOUT_MS = 180_000;
+
+/** The product in a child process, driven through its terminal like a person: type a line, read the screen. */
+export class SandboxTerminal {
+  /** Where the next wait starts looking: what was already read does not match again. */
+  private cursor = 0;
+
+  private constructor(
+    readonly run: RunningProcess,
+    readonly port: number,
+    readonly dataDir: string,
+  ) {}
+
+  static async start(env: Record<string, string> = {}): Promise<SandboxTerminal> {
+    const dataDir = path.join(mkdtempSync(path.join(tmpdir(), "esim-sandbox-")), "data");
+    const port = await freePort();
+    const terminal = new SandboxTerminal(startProduct({ DATA_DIR: dataDir, PORT: String(port), ...env }), port, dataDir);
+    await terminal.waitFor(/Stop with \/quit or Ctrl-C\./, "the sandbox banner", START_TIMEOUT_MS);
+    return terminal;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  type(line: string): void {
+    this.run.child.stdin.write(`${line}\n`);
+  }
+
+  /** Waits until the screen shows `pattern` after everything read so far, and moves past it. */
+  async waitFor(pattern: RegExp, what: string, timeoutMs = SCREEN_TIMEOUT_MS): Promise<RegExpExecArray> {
+    let match: RegExpExecArray | null = null;
+    const unread = () => this.run.output().slice(this.cursor);
+    await waitUntil(
+      () => (match = new RegExp(pattern.source, pattern.flags.replace("g", "")).exec(unread())) !== null,
+      timeoutMs,
+      `${what} (${pattern}); screen since the last step:\n${unread()}`,
+    );
+    const found = match as unknown as RegExpExecArray;
+    this.cursor += found.index + found[0].length;
+    return found;
+  }
+
+  /** Types a line and waits for the bot's answer to show. */
+  async say(line: string, answer: RegExp, what: string): Promise<RegExpExecArray> {
+    this.type(line);
+    return this.waitFor(answer, what);
+  }
+
+  /** Ctrl-C, then removes the sandbox's files; resolves to the exit code. */
+  async stop(): Promise<number | null> {
+    if (this.run.child.exitCode === null) this.run.child.kill("SIGINT");
+    const code = await this.run.exited;
+    rmSync(path.dirname(this.dataDir), { recursive: true, force: true });
+    return code;
+  }
+}
+
+export interface DeliveredEsim {
+  pngPath: string;
+  smdpAddress: string;
+  matchingId: string;
+  iccid: string;
+}
+
+/** Reads the delivery as the screen shows it: the saved QR photo and the caption's install details. */
+export async function waitForEsim(terminal: SandboxTerminal): Promise<DeliveredEsim> {
+  const photo = await terminal.waitFor(/photo saved: (\S+\.png)/, "the eSIM's QR photo");
+  const iccid = await terminal.waitFor(/ICCID: `(\d+)`/, "the ICCID in the caption");
+  const smdp = await terminal.waitFor(/SM-DP\+ address: `([^`]+)`/, "the SM-DP+ address in the caption");
+  const code = await terminal.waitFor(/Activation code: `([^`]+)`/, "the activation code in the caption");
+  return { pngPath: photo[1] ?? "", iccid: iccid[1] ?? "", smdpAddress: smdp[1] ?? "", matchingId: code[1] ?? "" };
+}
+
+export function decodeQrFile(pngPath: string): string | undefined {
+  const image = PNG.sync.read(readFileSync(pngPath));
+  return jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data;
+}
+
+/** `$1,000.00` → 100000 */
+export function minorOf(shown: string): number {
+  return Math.round(Number(shown.replace(/[^\d.]/g, "")) * 100);
+}

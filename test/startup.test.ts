@@ -1,0 +1,38 @@
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { freePort, httpStatus, startProduct, waitUntil } from "./helpers/process.ts";
+
+describe("npm start", () => {
+  it("starts with no configuration, serves health and readiness, refuses a second instance, stops on Ctrl-C", async () => {
+    const dataDir = path.join(mkdtempSync(path.join(tmpdir(), "esim-start-")), "data");
+    const port = await freePort();
+    const first = startProduct({ DATA_DIR: dataDir, PORT: String(port) });
+    try {
+      await waitUntil(async () => (await httpStatus(`http://127.0.0.1:${port}/readyz`)) === 200, 90_000, `readyz on ${port}: ${first.output()}`);
+      expect(await httpStatus(`http://127.0.0.1:${port}/healthz`)).toBe(200);
+
+      const second = startProduct({ DATA_DIR: dataDir, PORT: String(await freePort()) });
+      expect(await second.exited).not.toBe(0);
+      expect(second.output()).toMatch(/already in use by process \d+/);
+
+      first.child.kill("SIGINT");
+      expect(await first.exited).toBe(0);
+      expect(existsSync(path.join(dataDir, "pglite.lock"))).toBe(false);
+    } finally {
+      first.child.kill("SIGKILL");
+    }
+  }, 180_000);
+
+  it.each([
+    [{ PORT: "abc" }, /PORT: expected a port number/],
+    [{ DATABASE_URL: "postgres//broken" }, /DATABASE_URL: expected a PostgreSQL URL/],
+  ])("refuses %o with a message naming the key, exits non-zero and writes nothing", async (env, message) => {
+    const dataDir = path.join(mkdtempSync(path.join(tmpdir(), "esim-bad-")), "data");
+    const run = startProduct({ ...env, DATA_DIR: dataDir });
+    expect(await run.exited).not.toBe(0);
+    expect(run.output()).toMatch(message);
+    expect(existsSync(dataDir)).toBe(false);
+  });
+});
