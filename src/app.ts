@@ -70,7 +70,11 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
 }
 
 async function wire(config: Config, logger: Logger, options: AppOptions, teardown: Teardown): Promise<RunningApp> {
-  const database = await openDatabase({ databaseUrl: config.database.url, dataDir: config.database.dataDir });
+  const database = await openDatabase({
+    databaseUrl: config.database.url,
+    dataDir: config.database.dataDir,
+    onConnectionError: (error) => logger.warn({ err: error }, "a database connection was dropped; the pool opens a new one"),
+  });
   teardown.add("database", () => database.close());
   const applied = await migrateToLatest(database.db);
   logger.info({ database: database.kind, applied }, "database ready");

@@ -25,14 +25,16 @@ export interface OpenDatabaseOptions {
   databaseUrl?: string;
   dataDir: string;
   poolSize?: number;
+  /** Told when PostgreSQL drops an idle connection (a restart, an admin's termination); the pool replaces it. */
+  onConnectionError?: (error: Error) => void;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10, options.onConnectionError);
   return openPglite(path.join(options.dataDir, "pglite"));
 }
 
-function openPostgres(connectionString: string, max: number): DatabaseHandle {
+function openPostgres(connectionString: string, max: number, onConnectionError: (error: Error) => void = () => {}): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString,
     max,
@@ -41,6 +43,8 @@ function openPostgres(connectionString: string, max: number): DatabaseHandle {
         oid === INT8_OID || oid === NUMERIC_OID ? parseInt8 : pg.types.getTypeParser(oid, format),
     } as typeof pg.types,
   });
+  // Without a listener, pg re-throws an idle client's error as an uncaught exception and the process dies.
+  pool.on("error", onConnectionError);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: "postgres", close: () => db.destroy() };
 }
