@@ -22,8 +22,9 @@ export interface Call {
   accept: string;
   body?: unknown;
   /**
-   * "once": POST /orders transaction. Never repeated, and any failure after the request may have
-   * reached the server (timeout, reset, 5xx, unreadable answer) is "outcome_unknown".
+   * "once": POST /orders transaction. Repeated only after a 429 (refused before any work); any
+   * failure after the request may have reached the server (timeout, reset, 5xx, unreadable answer)
+   * is "outcome_unknown".
    */
   delivery?: "retry" | "once";
 }
@@ -61,7 +62,9 @@ export class Transport {
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.attempt(call);
       if (!(outcome instanceof EsimGoError)) return outcome;
-      if (once || !isRetryable(outcome) || attempt >= MAX_ATTEMPTS) throw outcome;
+      // A transaction is repeated only after a 429: the provider refused it before doing anything.
+      const mayRepeat = once ? outcome.kind === "rate_limited" : isRetryable(outcome);
+      if (!mayRepeat || attempt >= MAX_ATTEMPTS) throw outcome;
       const waitMs = backoffMs(attempt, outcome.retryAfterMs);
       this.options.logger?.warn({ method: call.method, path: call.path, attempt, kind: outcome.kind, status: outcome.status, waitMs }, "eSIM Go call failed, retrying");
       await sleep(waitMs);

@@ -115,7 +115,7 @@ export interface EsimGoClient {
   getBundle(name: string): Promise<CatalogueBundle>;
   getOrganisation(): Promise<{ name: string; balanceMinor: number; currency: string }>;
   validateOrder(items: OrderItem[]): Promise<OrderResult>;
-  /** Never retried: a lost response, timeout or 5xx after sending is EsimGoError "outcome_unknown". */
+  /** Repeated only after a 429; a lost response, timeout or 5xx after sending is EsimGoError "outcome_unknown". */
   placeOrder(items: OrderItem[]): Promise<OrderResult>;
   /** One page when `page` is given, otherwise every page. */
   listOrders(q?: OrdersQuery): Promise<OrderSummary[]>;

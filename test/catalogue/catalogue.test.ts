@@ -162,6 +162,31 @@ describe.each(testDatabaseTargets())("catalogue on $kind", (target) => {
     expect(notifier.adminAlerts).toEqual([{ type: "sync_failed", cause: result.error }]);
   });
 
+  it.each([
+    ["a 404", { kind: "notfound404" }, /not_found: .*HTTP 404/],
+    ["a malformed page", { kind: "malformed" }, /transient: .*unreadable response/],
+    ["a timeout", { kind: "latency", latencyMs: 1_000 }, /transient: .*timed out/],
+  ] as const)("%s half-way through keeps the previous catalogue; the alert names the cause", async (_label, fault, cause) => {
+    const quick = createEsimGoClient({ baseUrl: sim.baseUrl, apiKey: sim.apiKey, timeoutMs: 250 });
+    try {
+      const shop = catalogue({ esimgo: { listCatalogue: () => quick.listCatalogue({ perPage: 3 }), getOrganisation: () => quick.getOrganisation() } });
+      await shop.sync();
+      const before = await activeNames();
+      sim.control.withdrawBundle("esim_1GB_7D_DE_V2");
+      sim.control.injectFault({ route: "GET /catalogue", afterPage: 1, times: Infinity, ...fault });
+
+      const result = await shop.sync();
+
+      expect(result.ok).toBe(false);
+      expect(result.error).toMatch(cause);
+      expect(await activeNames()).toEqual(before);
+      expect(shop.bundle("esim_1GB_7D_DE_V2")).toBeDefined();
+      expect(notifier.adminAlerts).toEqual([{ type: "sync_failed", cause: result.error }]);
+    } finally {
+      await quick.close();
+    }
+  });
+
   it("an empty provider catalogue is a failure, not a reason to withdraw everything", async () => {
     const shop = catalogue();
     await shop.sync();

@@ -298,6 +298,29 @@ describe("failures", () => {
     expect(await failure(client.getOrganisation())).toMatchObject({ kind: "rate_limited", status: 429, retryAfterMs: 1000 });
   }, 15_000);
 
+  it("a 429 on a transaction is waited out and sent again: the provider refused it, so exactly one order lands", async () => {
+    sim.control.injectFault({ route: "POST /orders", kind: "http429" });
+    const before = sim.control.placedOrders().length;
+    const requests = sim.control.requestCount("POST /orders");
+
+    const result = await client.placeOrder([{ bundle: "esim_1GB_7D_GB_V2", quantity: 1 }]);
+
+    expect(sim.control.requestCount("POST /orders") - requests).toBe(2);
+    expect(sim.control.placedOrders().slice(before).map((o) => o.reference)).toEqual([result.orderReference]);
+  });
+
+  it("a connection reset on a GET is retried; when it persists it is transient", async () => {
+    sim.control.injectFault({ route: "GET /organisation", kind: "lost_response" });
+    const before = sim.control.requestCount("GET /organisation");
+    expect((await client.getOrganisation()).currency).toBe("USD");
+    expect(sim.control.requestCount("GET /organisation") - before).toBe(2);
+
+    sim.control.injectFault({ route: "GET /organisation", kind: "lost_response", times: Infinity });
+    const error = await failure(client.getOrganisation());
+    expect(error.kind).toBe("transient");
+    expect(error.status).toBeUndefined();
+  });
+
   it("a 404 is not_found", async () => {
     sim.control.injectFault({ route: "GET /organisation", kind: "notfound404" });
     expect(await failure(client.getOrganisation())).toMatchObject({ kind: "not_found", status: 404 });

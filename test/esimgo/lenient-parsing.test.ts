@@ -96,7 +96,7 @@ describe("lenient where sources disagree, strict on money", () => {
     expect(logs.map((l) => (l as { bundle: string }).bundle)).toEqual(["missing", "negative", "text"]);
   });
 
-  it("flat organisation object; smdpAddress with a scheme; numeric ICCIDs; AllowReassign casing; orders wrapped", async () => {
+  it("organisation wrapped in organisations[]; smdpAddress with a scheme; numeric ICCIDs; AllowReassign casing; orders wrapped", async () => {
     const order = {
       order: [{ type: "bundle", item: "esim_1GB_7D_GB_V2", quantity: 1, subTotal: 1.36, pricePerUnit: 1.36, AllowReassign: false, esims: [{ iccid: 8944538532008160000, matchingId: "M-1", smdpAddress: "https://rsp.example.com/" }] }],
       total: 1.36,
@@ -107,7 +107,7 @@ describe("lenient where sources disagree, strict on money", () => {
       createDate: "2023-06-14T15:45:00Z",
     };
     const api = await clientFor((path) => {
-      if (path.startsWith("/v2.4/organisation")) return { body: { name: "Acme", balance: 10000.5, currency: "usd" } };
+      if (path.startsWith("/v2.4/organisation")) return { body: { organisations: [{ name: "Acme", balance: 10000.5, currency: "usd" }] } };
       if (path.startsWith("/v2.4/orders")) return { body: { orders: [order] } };
       return { body: { iccid: "8944", matchingId: "M-1", smdpAddress: "http://rsp.example.com" } };
     });

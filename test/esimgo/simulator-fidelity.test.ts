@@ -97,10 +97,12 @@ describe("wire format (v2.4 reference)", () => {
     expect(Object.keys(wrongCase.json() as object)).toEqual(["message"]);
   });
 
-  it("GET /organisation carries name, balance and currency", async () => {
+  it("GET /organisation is the bare OrganisationResponse: name, balance (a decimal) and currency", async () => {
     sim.control.setBalance(321.09);
-    const body = (await call("GET", "/organisation")).json() as { organisations: Record<string, unknown>[] };
-    expect(body.organisations[0]).toMatchObject({ balance: 321.09, currency: "USD", name: expect.any(String) });
+    const body = (await call("GET", "/organisation")).json() as Record<string, unknown>;
+    expect(body).toMatchObject({ balance: 321.09, currency: "USD", name: expect.any(String), groups: expect.any(Array), users: expect.any(Array) });
+    const documented = ["name", "apiKey", "taxLiable", "addr1", "addr2", "city", "country", "postcode", "callbackUrl", "notes", "groups", "currency", "balance", "testCredit", "testCreditExpiry", "businessType", "website", "productDescription", "users"];
+    expect(Object.keys(body).filter((key) => !documented.includes(key))).toEqual([]);
     sim.control.setBalance(500);
   });
 
@@ -150,7 +152,7 @@ describe("wire format (v2.4 reference)", () => {
     const csv = await call("GET", `/esims/assignments?reference=${reference}`, { headers: { accept: "*/*" } });
     expect(csv.headers["content-type"]).toContain("text/csv");
     const lines = csv.text.trim().split("\n");
-    expect(lines[0]).toBe("ICCID,Matching ID,RSP URL,Bundle,Reference");
+    expect(lines[0]).toBe('"ICCID","Matching ID","RSP URL","Bundle","Reference"');
     expect(lines).toHaveLength(3);
     expect(lines[1]).toMatch(/^"89\d{17,18}","JQ-[^"]+","[a-z0-9.-]+","esim_3GB_15D_FR_V2","[0-9a-f-]{36}"$/);
 

@@ -55,7 +55,8 @@ const sim = await startEsimGoSimulator({
 console.log(`eSIM Go simulator listening
   ESIMGO_API_URL=${sim.baseUrl}
   ESIMGO_API_KEY=${sim.apiKey}
-  catalogue: ${sim.control.catalogue().length} bundles, balance ${sim.control.getBalance()}`);
+  catalogue: ${sim.control.catalogue().length} bundles, balance ${sim.control.getBalance()}
+  control API: ${sim.adminUrl} (same X-API-Key; see src/esimgo/README.md)`);
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {

@@ -1,4 +1,5 @@
-export type FaultKind = "latency" | "http500" | "http429" | "processing503" | "lost_response" | "forbidden403" | "notfound404" | "malformed";
+export const FAULT_KINDS = ["latency", "http500", "http429", "processing503", "lost_response", "forbidden403", "notfound404", "malformed"] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultSpec {
   /** "POST /orders", "GET /catalogue", "GET /esims/{iccid}" (or a literal path), "*" for every route */

@@ -1,9 +1,10 @@
 import type { AddressInfo } from "node:net";
 import { request } from "undici";
 import { signEsimGoBody } from "../signature.ts";
+import { createAdminApi } from "./admin.ts";
 import type { SimBundle } from "./catalogue.ts";
 import { FaultRegistry, RateWindow, type FaultSpec } from "./faults.ts";
-import { API_PREFIX, createSimulatorServer, RequestCounters } from "./server.ts";
+import { ADMIN_PREFIX, API_PREFIX, createSimulatorServer, RequestCounters } from "./server.ts";
 import { assignmentState, initialBytes, remainingBytes, SimulatorState } from "./state.ts";
 import { utilisationJson } from "./wire.ts";
 
@@ -11,6 +12,7 @@ export type { SimBundle } from "./catalogue.ts";
 export type { SimCountry, SimRegion } from "./countries.ts";
 export type { FaultKind, FaultSpec } from "./faults.ts";
 export { isValidLuhn, luhnCheckDigit } from "./ids.ts";
+export { ADMIN_PREFIX } from "./server.ts";
 
 export interface SimulatorOptions {
   /** 0 = random free port; default 4010 */
@@ -83,6 +85,8 @@ export interface SimulatorControl {
 export interface EsimGoSimulator {
   /** e.g. http://127.0.0.1:4010/v2.4 */
   baseUrl: string;
+  /** The control surface over HTTP (X-API-Key required), e.g. http://127.0.0.1:4010/__sim */
+  adminUrl: string;
   apiKey: string;
   control: SimulatorControl;
   close(): Promise<void>;
@@ -133,30 +137,6 @@ export async function startEsimGoSimulator(opts: SimulatorOptions = {}): Promise
     },
   });
 
-  const server = createSimulatorServer({
-    state,
-    apiKey,
-    latencyMs: opts.latencyMs ?? 0,
-    faults,
-    rateWindow: new RateWindow(opts.rateLimitPerSecond ?? 10),
-    counters,
-    hooks: {
-      onOrderCommitted(before) {
-        if (before >= lowBalanceThreshold && state.balance < lowBalanceThreshold) postInBackground(balanceAlert("LowBalance"));
-      },
-      onInsufficientBalance() {
-        postInBackground(balanceAlert("InsufficientBalance"));
-      },
-    },
-  });
-
-  const host = opts.host ?? "127.0.0.1";
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? 4010, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-
   const control: SimulatorControl = {
     setBalance: (decimal) => void (state.balance = decimal),
     getBalance: () => state.balance,
@@ -191,8 +171,35 @@ export async function startEsimGoSimulator(opts: SimulatorOptions = {}): Promise
     setProcessingDelay: (ms) => void (state.processingDelayMs = ms),
   };
 
+  const server = createSimulatorServer({
+    state,
+    apiKey,
+    latencyMs: opts.latencyMs ?? 0,
+    faults,
+    rateWindow: new RateWindow(opts.rateLimitPerSecond ?? 10),
+    counters,
+    admin: createAdminApi(control, apiKey),
+    hooks: {
+      onOrderCommitted(before) {
+        if (before >= lowBalanceThreshold && state.balance < lowBalanceThreshold) postInBackground(balanceAlert("LowBalance"));
+      },
+      onInsufficientBalance() {
+        postInBackground(balanceAlert("InsufficientBalance"));
+      },
+    },
+  });
+
+  const host = opts.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 4010, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  const origin = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   return {
-    baseUrl: `http://${host.includes(":") ? `[${host}]` : host}:${port}${API_PREFIX}`,
+    baseUrl: `${origin}${API_PREFIX}`,
+    adminUrl: `${origin}${ADMIN_PREFIX}`,
     apiKey,
     control,
     async close() {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { appleInstallUrl, lpaString } from "../lpa.ts";
+import type { AdminRequest } from "./admin.ts";
 import type { SimBundle } from "./catalogue.ts";
 import { FaultRegistry, RateWindow, type FaultSpec } from "./faults.ts";
 import { assignmentState, HttpProblem, type OrderLine, type SimEsim, type SimulatorState } from "./state.ts";
@@ -16,6 +17,8 @@ import {
 } from "./wire.ts";
 
 export const API_PREFIX = "/v2.4";
+/** The simulator's own control API (see admin.ts); never part of eSIM Go's surface. */
+export const ADMIN_PREFIX = "/__sim";
 
 export interface Reply {
   status: number;
@@ -49,6 +52,7 @@ export interface ServerDeps {
   rateWindow: RateWindow;
   counters: RequestCounters;
   hooks: ServerHooks;
+  admin: (request: AdminRequest) => Promise<Reply>;
 }
 
 export class RequestCounters {
@@ -74,9 +78,13 @@ interface Route {
   handler: Handler;
 }
 
+/** "/esims/{iccid}" as a regular expression with named groups. */
+export function templatePattern(template: string): RegExp {
+  return new RegExp(`^${template.replace(/\{(\w+)\}/g, "(?<$1>[^/]+)")}$`);
+}
+
 function route(method: string, template: string, handler: Handler): Route {
-  const pattern = new RegExp(`^${template.replace(/\{(\w+)\}/g, "(?<$1>[^/]+)")}$`);
-  return { method, template, pattern, handler };
+  return { method, template, pattern: templatePattern(template), handler };
 }
 
 // ---- replies ------------------------------------------------------------------------------------
@@ -144,29 +152,25 @@ function getBundle(ctx: RequestContext, { state }: ServerDeps): Reply {
   return bundle ? json(200, bundleJson(bundle)) : message(400, `Bundle ${ctx.params.name} does not exist`);
 }
 
+/** OrganisationResponse, the bare object the v2.4 reference documents. */
 function getOrganisation(_ctx: RequestContext, { state }: ServerDeps): Reply {
-  // Wrapped in `organisations` as integrations observe live (the v2.4 spec shows the bare object).
   return json(200, {
-    organisations: [
-      {
-        name: "Simulated Reseller Ltd",
-        taxLiable: "No",
-        addr1: "1 Simulator Street",
-        city: "London",
-        country: "GB",
-        postcode: "EC1A 1AA",
-        callbackUrl: "",
-        notes: "",
-        groups: ["Standard Fixed Bundles", "Standard Unlimited Bundles"],
-        currency: state.currency,
-        balance: state.balance,
-        testCredit: 0,
-        businessType: "Reseller",
-        website: "https://reseller.example",
-        productDescription: "Travel eSIMs",
-        users: [],
-      },
-    ],
+    name: "Simulated Reseller Ltd",
+    taxLiable: "No",
+    addr1: "1 Simulator Street",
+    city: "London",
+    country: "GB",
+    postcode: "EC1A 1AA",
+    callbackUrl: "",
+    notes: "",
+    groups: ["Standard Fixed Bundles", "Standard Unlimited Bundles"],
+    currency: state.currency,
+    balance: state.balance,
+    testCredit: 0,
+    businessType: "Reseller",
+    website: "https://reseller.example",
+    productDescription: "Travel eSIMs",
+    users: [],
   });
 }
 
@@ -368,7 +372,7 @@ function findRoute(method: string, path: string): { route: Route; params: Record
   return undefined;
 }
 
-function decodeParams(groups: Record<string, string>): Record<string, string> {
+export function decodeParams(groups: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(groups).map(([k, v]) => [k, decodeURIComponent(v)]));
 }
 
@@ -386,6 +390,9 @@ export function createSimulatorServer(deps: ServerDeps): Server {
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDeps): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://simulator");
+  if (url.pathname.startsWith(`${ADMIN_PREFIX}/`)) return send(res, await deps.admin(adminRequest(req, url, await readBody(req))));
+  const method = req.method ?? "GET";
   const ip = req.socket.remoteAddress ?? "unknown";
   const rate = deps.rateWindow.hit(ip);
   res.setHeader("X-Ratelimit-Limit", String(rate.limit));
@@ -393,8 +400,6 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
   res.setHeader("X-Ratelimit-Reset", new Date(rate.resetAt).toISOString());
   res.setHeader("X-Ratelimit-Cost", "1");
 
-  const url = new URL(req.url ?? "/", "http://simulator");
-  const method = req.method ?? "GET";
   const versioned = url.pathname === API_PREFIX || url.pathname.startsWith(`${API_PREFIX}/`);
   const path = versioned ? url.pathname.slice(API_PREFIX.length).replace(/\/+$/, "") || "/" : url.pathname;
   const found = versioned ? findRoute(method, path) : undefined;
@@ -423,6 +428,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
   if (fault?.kind === "lost_response") return void res.socket?.destroy();
   if (fault?.kind === "malformed") return send(res, { status: 200, body: '{"order":[{"esims":[{"iccid":', contentType: "application/json" });
   send(res, reply);
+}
+
+function adminRequest(req: IncomingMessage, url: URL, body: string): AdminRequest {
+  const apiKey = req.headers["x-api-key"];
+  const path = url.pathname.slice(ADMIN_PREFIX.length).replace(/\/+$/, "");
+  return { method: req.method ?? "GET", path, query: url.searchParams, apiKey: typeof apiKey === "string" ? apiKey : undefined, body };
 }
 
 async function earlyFaultReply(fault: FaultSpec): Promise<Reply | undefined> {

@@ -90,7 +90,7 @@ export function installsCsv(rows: readonly InstallRow[], withAppleUrl: boolean):
     if (withAppleUrl) cells.push(appleInstallUrl(lpaString(esim.smdpAddress, esim.matchingId)));
     return csvLine(cells);
   });
-  return `${header.join(",")}\n${lines.join("\n")}\n`;
+  return `${csvLine(header)}\n${lines.join("\n")}\n`;
 }
 
 /** One PNG QR per eSIM (content LPA:1$smdp$matchingId) plus the CSV. */
