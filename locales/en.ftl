@@ -253,7 +253,12 @@ alert-fulfilment-failed =
        *[no] No more retries: check /order { $order }.
     }
 alert-awaiting-balance = 🪫 Order #{ $order } waits for eSIM Go balance: needs { $needed }, balance { $balance }. Top up the eSIM Go account; the order resumes by itself.
-alert-refund = 💸 Order #{ $order }: refund of { $amount } is { $status }. Cause: { $cause }
+alert-refund =
+    💸 Order #{ $order }: refund of { $amount } { $status ->
+        [succeeded] done
+        [pending] under way
+       *[failed] FAILED: refund it by hand in Stripe
+    }. Cause: { $cause }
 alert-low-balance = 🪫 Low eSIM Go balance: { $balance } (threshold { $threshold }).
 alert-bundle-unavailable = 🚫 Bundle { $bundle } could not be sold: { $cause }
 alert-sync-failed = 🔄 Catalogue sync failed: { $cause }

@@ -261,7 +261,12 @@ alert-fulfilment-failed =
        *[no] Повторов больше не будет: проверьте /order { $order }.
     }
 alert-awaiting-balance = 🪫 Заказ №{ $order } ждёт пополнения баланса eSIM Go: нужно { $needed }, на балансе { $balance }. Пополните счёт eSIM Go — заказ продолжится сам.
-alert-refund = 💸 Заказ №{ $order }: возврат { $amount } — статус { $status }. Причина: { $cause }
+alert-refund =
+    💸 Заказ №{ $order }: возврат { $amount } { $status ->
+        [succeeded] выполнен
+        [pending] в процессе
+       *[failed] НЕ УДАЛСЯ: верните деньги вручную в Stripe
+    }. Причина: { $cause }
 alert-low-balance = 🪫 Низкий баланс eSIM Go: { $balance } (порог { $threshold }).
 alert-bundle-unavailable = 🚫 Тариф { $bundle } не удалось продать: { $cause }
 alert-sync-failed = 🔄 Не удалось синхронизировать каталог: { $cause }

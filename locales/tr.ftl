@@ -240,7 +240,12 @@ alert-fulfilment-failed =
        *[no] Başka deneme yapılmayacak: /order { $order } ile kontrol edin.
     }
 alert-awaiting-balance = 🪫 Sipariş #{ $order } eSIM Go bakiyesini bekliyor: gereken { $needed }, bakiye { $balance }. eSIM Go hesabına yükleme yapın; sipariş kendiliğinden devam eder.
-alert-refund = 💸 Sipariş #{ $order }: { $amount } tutarındaki iadenin durumu: { $status }. Neden: { $cause }
+alert-refund =
+    💸 Sipariş #{ $order }: { $amount } tutarındaki iade { $status ->
+        [succeeded] tamamlandı
+        [pending] sürüyor
+       *[failed] BAŞARISIZ: Stripe'ta elle iade edin
+    }. Neden: { $cause }
 alert-low-balance = 🪫 eSIM Go bakiyesi düşük: { $balance } (eşik { $threshold }).
 alert-bundle-unavailable = 🚫 { $bundle } paketi satılamadı: { $cause }
 alert-sync-failed = 🔄 Katalog eşitlemesi başarısız: { $cause }

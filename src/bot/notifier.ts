@@ -1,3 +1,4 @@
+import { autoRetry } from "@grammyjs/auto-retry";
 import { InlineKeyboard, InputFile, type Api } from "grammy";
 import type { Kysely } from "kysely";
 import { markCustomerBlocked, toLanguage, type Language } from "../customers/index.ts";
@@ -18,6 +19,9 @@ export interface TelegramNotifierDeps {
   sandbox: boolean;
 }
 
+/** Kept well inside the fulfilment worker's 60 s lease on the order it is delivering. */
+const NOTIFIER_AUTO_RETRY = { maxRetryAttempts: 2, maxDelaySeconds: 20 };
+
 interface Recipient {
   chatId: number;
   language: Language;
@@ -32,6 +36,8 @@ interface Outbox {
 /** The domain's Notifier over Telegram: customer notices in the customer's language, admin alerts to every admin. */
 export function createTelegramNotifier(deps: TelegramNotifierDeps): Notifier {
   const { api, db, logger } = deps;
+  // A flood wait must not turn a paid eSIM into a failed delivery: wait it out like the bot does.
+  api.config.use(autoRetry(NOTIFIER_AUTO_RETRY));
 
   function sender(recipient: Recipient, t: Translate): Outbox {
     const mark = (text: string, html: boolean) => (deps.sandbox ? withSandboxMarker(text, t("sandbox-marker"), html) : text);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
-import { allCallbackData, buttonsOf, startBotHarness, textOf, type BotHarness } from "./harness.ts";
+import { bundleKey } from "../../src/bot/callback-data.ts";
+import { allCallbackData, buttonsOf, REFUND_POLICY, startBotHarness, textOf, type BotHarness } from "./harness.ts";
 
 describe.each(testDatabaseTargets())("finding a destination and a plan on $kind", (target) => {
   let database: TestDatabase;
@@ -27,8 +28,27 @@ describe.each(testDatabaseTargets())("finding a destination and a plan on $kind"
   });
 
   it.each([
+    ["en", "group", "Hello, Ann!", "🛒 Buy an eSIM"],
+    ["ru", "promo_summer-25", "Здравствуйте, Ann!", "🛒 Купить eSIM"],
+    ["tr", "", "Merhaba Ann!", "🛒 eSIM satın al"],
+  ] as const)("(%s) /start with the deep-link payload “%s” greets and shows the menu in the customer's language", async (language, payload, hello, buy) => {
+    const user = h.user(nextUser++, language, "Ann");
+    const reply = await user.send(payload ? `/start ${payload}` : "/start");
+    expect(textOf(reply)).toContain(hello);
+    expect(buttonsOf(reply).map((b) => b.callback_data)).toEqual(["n:buy", "n:esims", "n:help", "n:lang"]);
+    expect(buttonsOf(reply)[0]!.text).toBe(buy);
+    const customer = await database.db.selectFrom("customers").selectAll().where("telegram_id", "=", user.profile.id).executeTakeFirstOrThrow();
+    expect(customer.language).toBe(language);
+  });
+
+  it.each([
     ["en", "Germny", "🇩🇪 Germany: eSIM plans"],
     ["en", "DE", "🇩🇪 Germany: eSIM plans"],
+    ["en", "deu", "🇩🇪 Germany: eSIM plans"],
+    ["en", "Turkiye", "🇹🇷 Türkiye: eSIM plans"],
+    ["ru", "Турция", "🇹🇷 Турция: тарифы eSIM"],
+    ["ru", "Германя", "🇩🇪 Германия: тарифы eSIM"],
+    ["tr", "Almanyaa", "🇩🇪 Almanya: eSIM paketleri"],
     ["en", "🇩🇪", "🇩🇪 Germany: eSIM plans"],
     ["ru", "Германия", "🇩🇪 Германия: тарифы eSIM"],
     ["tr", "Almanya", "🇩🇪 Almanya: eSIM paketleri"],
@@ -85,10 +105,12 @@ describe.each(testDatabaseTargets())("finding a destination and a plan on $kind"
     const pages = Math.ceil(count / 3);
     expect(textOf(first)).toContain(`(1/${pages})`);
     const seen: string[] = [];
+    const seenData: string[] = [];
     let page = first;
     for (let index = 1; index <= pages; index++) {
       expect(textOf(page)).toContain(`(${index}/${pages})`);
       seen.push(...buttonsOf(page).filter((b) => b.callback_data?.startsWith("b:")).map((b) => b.text));
+      seenData.push(...buttonsOf(page).flatMap((b) => (b.callback_data?.startsWith("b:") ? [b.callback_data] : [])));
       if (index < pages) page = await user.press(page, "Next ›");
       expect(page.message_id).toBe(first.message_id);
     }
@@ -101,6 +123,18 @@ describe.each(testDatabaseTargets())("finding a destination and a plan on $kind"
     expect(seen.find((text) => text.startsWith("🌍"))).toMatch(/^🌍 Europe \(\d+\) · /);
     const back = await user.press(page, "‹ Back");
     expect(textOf(back)).toContain(`(${pages - 1}/${pages})`);
+
+    // Within each scope: by data (unlimited last), then by days; every plan exactly once.
+    const byKey = new Map(h.catalogue.offersForCountry("DE").map((offer) => [`b:DE:${bundleKey(offer.name)}`, offer]));
+    const shown = seenData.map((data) => byKey.get(data)!);
+    expect(new Set(shown.map((offer) => offer.name)).size).toBe(count);
+    const scopeRank = { local: 0, regional: 1, global: 2 } as const;
+    const dataOf = (offer: (typeof shown)[number]) => (offer.unlimited || offer.dataMb === null ? Infinity : offer.dataMb);
+    for (let i = 1; i < shown.length; i++) {
+      const [a, b] = [shown[i - 1]!, shown[i]!];
+      const order = scopeRank[a.scope] - scopeRank[b.scope] || dataOf(a) - dataOf(b) || a.durationDays - b.durationDays;
+      expect(order, `${a.name} before ${b.name}`).toBeLessThanOrEqual(0);
+    }
   });
 
   it("shows the details and the confirmation with the catalogue price", async () => {
@@ -113,13 +147,45 @@ describe.each(testDatabaseTargets())("finding a destination and a plan on $kind"
     expect(textOf(details)).toContain("📦 Data: ");
     expect(textOf(details)).toContain(`📅 Valid for: ${offer.durationDays} days`);
     expect(textOf(details)).toContain("🌍 Works in: Germany");
+    expect(textOf(details)).toContain(`📶 Speed: ${offer.speed.length > 0 ? offer.speed.join(", ") : "best available"}`);
+    expect(textOf(details)).toContain(
+      offer.autostart ? "⏱ The validity starts when you first connect in a covered country." : "⏱ The validity starts as soon as the plan is activated.",
+    );
     expect(textOf(details)).toContain(`💳 Price: ${price}`);
     const confirm = await user.press(details, `🛒 Buy for ${price}`);
     expect(textOf(confirm)).toContain("📍 Destination: 🇩🇪 Germany");
     expect(textOf(confirm)).toContain("must support eSIM and be carrier-unlocked");
+    expect(textOf(confirm)).toContain(`📅 Valid for: ${offer.durationDays} days`);
+    expect(textOf(confirm)).toContain(`💳 Price: ${price}`);
     expect(buttonsOf(confirm).map((b) => b.text)).toEqual([`✅ Pay ${price}`, "✏️ Change"]);
     const change = await user.press(confirm, "✏️ Change");
     expect(textOf(change)).toContain("🇩🇪 Germany: eSIM plans");
+  });
+
+  it("labels a regional plan with its region and country count, in English too", async () => {
+    const user = newUser();
+    const regional = h.catalogue.offersForCountry("DE").find((offer) => offer.scope === "regional")!;
+    let page = await user.send("Germany");
+    let button = buttonsOf(page).find((b) => b.callback_data === `b:DE:${bundleKey(regional.name)}`);
+    while (!button) {
+      page = await user.press(page, "Next ›");
+      button = buttonsOf(page).find((b) => b.callback_data === `b:DE:${bundleKey(regional.name)}`);
+    }
+    expect(button.text).toMatch(new RegExp(`^🌍 Europe \\(${regional.countries.length}\\) · `));
+    expect(textOf(page)).toContain("🌍 regional plans also work in nearby countries");
+    const details = await user.press(page, button.text);
+    expect(textOf(details)).toContain(`— Europe, ${regional.countries.length} countries`);
+  });
+
+  it("/help explains installing, what to do when data does not work, and the refund policy from the settings", async () => {
+    const help = await newUser("ru").send("/help");
+    expect(textOf(help)).toContain("📲 Установка");
+    expect(textOf(help)).toContain("🛠 Не работает интернет?");
+    expect(textOf(help)).toContain("роуминг данных");
+    expect(textOf(help)).toContain(`💸 Возвраты\n${REFUND_POLICY}`);
+    expect(textOf(help)).toContain("💬 Поддержка: @esim_support");
+    const english = await newUser("en").send("/help");
+    expect(textOf(english)).toContain("🛠 Data not working?");
   });
 
   it("a regional plan lists its coverage in the customer's language, truncated", async () => {

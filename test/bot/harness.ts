@@ -31,6 +31,8 @@ export interface BotHarnessOptions {
   rateLimit?: BotSettings["rateLimit"];
   logger?: Logger;
   pricing?: PricingSettings;
+  /** The simulator's catalogue; default "small" (a few countries), "full" is about 1,900 bundles. */
+  catalogueSize?: "small" | "full";
 }
 
 export const TEST_PRICING: PricingSettings = { markupPercent: 35, fixedFeeMinor: 0, minMarginMinor: 100, rounding: "99" };
@@ -48,8 +50,10 @@ export interface BotHarness {
   shop: Shop;
   catalogue: Catalogue;
   notifier: Notifier;
-  bot: Bot<BotContext>;
+  readonly bot: Bot<BotContext>;
   db: Kysely<Database>;
+  /** Stops the bot and starts a new instance over the same database, as a process restart would. */
+  restartBot(): Promise<void>;
   user(id: number, language?: Language, firstName?: string): HarnessUser;
   /** Pays the newest order's Checkout Session at the Stripe stand-in and waits for the webhook to be handled. */
   payLatestOrder(user: HarnessUser): Promise<Order>;
@@ -65,7 +69,7 @@ export async function startBotHarness(options: BotHarnessOptions): Promise<BotHa
   try {
     const telegram = await startTelegramSim({ port: 0 });
     closers.push(() => telegram.close());
-    const esimgo = await startEsimGoSimulator({ port: 0, catalogueSize: "small", rateLimitPerSecond: 0 });
+    const esimgo = await startEsimGoSimulator({ port: 0, catalogueSize: options.catalogueSize ?? "small", rateLimitPerSecond: 0 });
     closers.push(() => esimgo.close());
 
     // The receivers start before the shop exists: the Stripe stand-in needs their URL first.
@@ -109,27 +113,30 @@ export async function startBotHarness(options: BotHarnessOptions): Promise<BotHa
     });
     late.shop = shop;
 
-    const bot = createBot({
-      token: telegram.token,
-      apiRoot: telegram.apiRoot,
-      botInfo: telegram.botInfo,
-      db,
-      catalogue,
-      shop,
-      logger,
-      settings: {
-        adminIds,
-        refundPolicy: REFUND_POLICY,
-        supportContact: "@esim_support",
-        sandbox,
-        lowBalanceThresholdMinor: 5_000,
-        ...(options.pageSize ? { pageSize: options.pageSize } : {}),
-        rateLimit: options.rateLimit ?? { limit: 1_000, timeFrameMs: 1_000 },
-      },
-    });
-    const started = new Promise<void>((resolve) => void bot.start({ onStart: () => resolve(), timeout: 1 }));
+    const startPolling = async (): Promise<Bot<BotContext>> => {
+      const created = createBot({
+        token: telegram.token,
+        apiRoot: telegram.apiRoot,
+        botInfo: telegram.botInfo,
+        db,
+        catalogue,
+        shop,
+        logger,
+        settings: {
+          adminIds,
+          refundPolicy: REFUND_POLICY,
+          supportContact: "@esim_support",
+          sandbox,
+          lowBalanceThresholdMinor: 5_000,
+          ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+          rateLimit: options.rateLimit ?? { limit: 1_000, timeFrameMs: 1_000 },
+        },
+      });
+      await new Promise<void>((resolve) => void created.start({ onStart: () => resolve(), timeout: 1 }));
+      return created;
+    };
+    let bot = await startPolling();
     closers.push(() => bot.stop());
-    await started;
 
     const users = new Map<number, HarnessUser>();
     const harness: BotHarness = {
@@ -140,8 +147,14 @@ export async function startBotHarness(options: BotHarnessOptions): Promise<BotHa
       shop,
       catalogue,
       notifier,
-      bot,
+      get bot() {
+        return bot;
+      },
       db,
+      async restartBot() {
+        await bot.stop();
+        bot = await startPolling();
+      },
       user(id, language = "en", firstName = `Traveller ${id}`) {
         let user = users.get(id);
         if (!user) {
@@ -194,10 +207,17 @@ export class HarnessUser {
     return this.profile.id;
   }
 
+  private lastUpdateId = 0;
+
+  /** Resolves once the bot has finished with this user's latest update (its state is written, its effects done). */
+  async settled(): Promise<void> {
+    if (!(await this.telegram.handled(this.lastUpdateId))) throw new Error(`update ${this.lastUpdateId} was not handled`);
+  }
+
   /** Sends a text and returns the bot's first answer to it. */
   async send(text: string): Promise<SimMessage> {
     const before = this.lastMessageId();
-    await this.telegram.sendText(this.profile, text);
+    this.lastUpdateId = await this.telegram.sendText(this.profile, text);
     return this.telegram.waitFor(this.chatId, (m) => m.from === "bot" && m.message_id > before);
   }
 
@@ -205,16 +225,21 @@ export class HarnessUser {
   async press(message: SimMessage, button: string | RegExp): Promise<SimMessage> {
     const target = this.button(message, button);
     const before = this.lastMessageId();
-    const { callbackQueryId } = await this.telegram.pressButton(this.profile, message.message_id, target.callback_data ?? "");
-    await this.telegram.answerOf(callbackQueryId);
+    const { callbackQueryId, updateId } = await this.telegram.pressButton(this.profile, message.message_id, target.callback_data ?? "");
+    this.lastUpdateId = updateId;
+    // Every button press must be answered, or the customer's button keeps spinning.
+    if (!(await this.telegram.answerOf(callbackQueryId))) throw new Error(`the bot did not answer the press of ${target.text} (${target.callback_data})`);
     const newer = this.telegram.messages(this.chatId).filter((m) => m.from === "bot" && m.message_id > before);
     return newer[0] ?? this.current(message.message_id);
   }
 
   /** Presses raw callback data (forged or stale) on a message and returns the callback answer. */
   async pressData(messageId: number, data: string) {
-    const { callbackQueryId } = await this.telegram.pressButton(this.profile, messageId, data);
-    return this.telegram.answerOf(callbackQueryId);
+    const { callbackQueryId, updateId } = await this.telegram.pressButton(this.profile, messageId, data);
+    this.lastUpdateId = updateId;
+    const answer = await this.telegram.answerOf(callbackQueryId);
+    if (!answer) throw new Error(`the bot did not answer the press of ${data}`);
+    return answer;
   }
 
   waitFor(predicate: (m: SimMessage) => boolean): Promise<SimMessage> {

@@ -136,6 +136,12 @@ describe.each(testDatabaseTargets())("sandbox marker and flood limit on $kind", 
     const flooder = h.user(7_200, "en");
     for (let i = 0; i < 4; i++) expect(textOf(await flooder.send("Germany"))).toContain("Germany: eSIM plans");
     expect(textOf(await flooder.send("Germany"))).toContain("You are sending messages too quickly. Please wait a few seconds.");
+    for (let i = 0; i < 3; i++) await h.telegram.sendText(flooder.profile, "Germany");
+    // Updates are handled in order: once the next user is served, the flooder's extra messages have been dropped.
     expect(textOf(await h.user(7_201, "en").send("Germany"))).toContain("Germany: eSIM plans");
+    await flooder.settled();
+    // Told once, not once per dropped message (which would itself flood the chat).
+    expect(flooder.botMessages().filter((m) => textOf(m).includes("too quickly"))).toHaveLength(1);
+    expect(flooder.botMessages()).toHaveLength(5);
   });
 });

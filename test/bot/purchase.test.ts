@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Language } from "../../src/customers/index.ts";
 import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
+import { dateTime } from "../../src/bot/format.ts";
 import { buttonsOf, decodeQr, latestOrderOf, startBotHarness, textOf, type BotHarness, type HarnessUser } from "./harness.ts";
 import type { SimMessage } from "../../src/telegram-sim/index.ts";
 
@@ -53,6 +54,8 @@ describe.each(testDatabaseTargets())("buying an eSIM in the chat on $kind", (tar
     const payButton = buttonsOf(link).find((b) => b.url)!;
     expect(payButton.url).toBe(session.url);
     expect(payButton.text).toContain((offer.priceMinor / 100).toFixed(2).replace(".", language === "en" ? "." : ","));
+    expect(order.stripe_session_expires_at!.getTime()).toBe(session.expires_at * 1000);
+    expect(textOf(link)).toContain(dateTime(new Date(session.expires_at * 1000), language));
 
     const ordersBefore = h.esimgo.control.placedOrders().length;
     const paidAt = user.lastMessageId();
@@ -144,27 +147,88 @@ describe.each(testDatabaseTargets())("buying an eSIM in the chat on $kind", (tar
     expect((await latestOrderOf(database.db, user.profile.id)).status).toBe("delivered");
   });
 
-  it("a price that rose since the confirmation is shown again, and the customer pays the new price", async () => {
-    const user = h.user(2_200, "en");
-    const plans = await user.send("Japan");
+  it("pressing Pay again for the same plan sends the same link, and no second order", async () => {
+    const user = h.user(2_150, "en");
+    const plans = await user.send("Spain");
+    const confirm = await user.press(await user.press(plans, /^b:/), /^🛒/);
+    const sessionsBefore = h.stripe.control.sessions().length;
+    const first = await user.press(confirm, /^✅/);
+    const firstLink = await user.waitFor((m) => m.message_id >= first.message_id && buttonsOf(m).some((b) => b.url !== undefined));
+    const before = user.lastMessageId();
+    await user.press(user.current(confirm.message_id), /^✅/);
+    const again = await user.waitFor((m) => m.message_id > before && buttonsOf(m).some((b) => b.url !== undefined));
+    expect(textOf(again)).toContain("You already have an unpaid order for this plan");
+    expect(buttonsOf(again).find((b) => b.url)!.url).toBe(buttonsOf(firstLink).find((b) => b.url)!.url);
+    const orders = await database.db.selectFrom("orders").innerJoin("customers", "customers.id", "orders.customer_id").where("customers.telegram_id", "=", user.profile.id).select("orders.id").execute();
+    expect(orders).toHaveLength(1);
+    expect(h.stripe.control.sessions()).toHaveLength(sessionsBefore + 1);
+  });
+
+  /** Japan's first plan at three times its cost: Pay gets the question whether the new price is accepted. */
+  async function priceQuestion(user: HarnessUser, query: string, iso2: string): Promise<{ question: SimMessage; newPriceMinor: number }> {
+    const plans = await user.send(query);
     const details = await user.press(plans, /^b:/);
     const confirm = await user.press(details, /^🛒/);
-    const offer = h.catalogue.offersForCountry("JP")[0]!;
+    const offer = h.catalogue.offersForCountry(iso2)[0]!;
     h.esimgo.control.setBundlePrice(offer.name, (offer.costMinor * 3) / 100);
-
     const before = user.lastMessageId();
     await user.press(confirm, /^✅/);
     const question = await user.waitFor((m) => m.message_id > before && textOf(m).includes("has just changed"));
     expect(buttonsOf(question).map((b) => b.callback_data)).toEqual(["cc:y", "cc:n"]);
     const newPrice = /changed to \$(\d+\.\d\d)/.exec(textOf(question))![1]!;
-    expect(Number(newPrice) * 100).toBeGreaterThan(offer.priceMinor);
+    const newPriceMinor = Math.round(Number(newPrice) * 100);
+    expect(newPriceMinor).toBeGreaterThan(offer.priceMinor);
+    return { question, newPriceMinor };
+  }
+
+  const conversationRow = (user: HarnessUser) =>
+    database.db.selectFrom("conversation_state").select("value").where("key", "=", `chat:${user.chatId}`).executeTakeFirst();
+
+  it("a price that rose since the confirmation is shown again, and the customer pays the new price", async () => {
+    const user = h.user(2_200, "en");
+    const validationsBefore = h.esimgo.control.requestCount("POST /orders");
+    const sessionsBefore = h.stripe.control.sessions().length;
+    const { question, newPriceMinor } = await priceQuestion(user, "Japan", "JP");
+    expect(h.esimgo.control.requestCount("POST /orders")).toBe(validationsBefore + 1);
+    // The waiting checkout lives in the database, not in memory.
+    await user.settled();
+    expect(JSON.stringify((await conversationRow(user))?.value)).toContain("checkout");
 
     await user.press(question, "cc:y");
     const link = await user.waitFor((m) => m.message_id > question.message_id && buttonsOf(m).some((b) => b.url !== undefined));
-    expect(buttonsOf(link).find((b) => b.url)!.text).toBe(`💳 Pay $${newPrice}`);
+    expect(buttonsOf(link).find((b) => b.url)!.text).toBe(`💳 Pay $${(newPriceMinor / 100).toFixed(2)}`);
     const order = await latestOrderOf(database.db, user.profile.id);
-    expect(order.price_minor).toBe(Math.round(Number(newPrice) * 100));
+    expect(order.price_minor).toBe(newPriceMinor);
     expect(h.stripe.control.session(order.stripe_session_id!)!.amount_total).toBe(order.price_minor);
+    // Replaying the conversation for the answer did not run the first checkout again: one more validation, one session.
+    expect(h.esimgo.control.requestCount("POST /orders")).toBe(validationsBefore + 2);
+    expect(h.stripe.control.sessions()).toHaveLength(sessionsBefore + 1);
+    await user.settled();
+    expect(JSON.stringify((await conversationRow(user))?.value ?? {})).not.toContain("checkout");
+    // The question's buttons are done with: pressed again, they say so and change nothing.
+    expect((await user.pressData(question.message_id, "cc:y")).text).toBe("This button has expired. Please start again from the menu.");
+    expect(h.stripe.control.sessions()).toHaveLength(sessionsBefore + 1);
+  });
+
+  it("typing a country while the price question waits searches it; the question is then void", async () => {
+    const user = h.user(2_210, "en");
+    const { question } = await priceQuestion(user, "Thailand", "TH");
+    const plans = await user.send("Italy");
+    expect(textOf(plans)).toContain("🇮🇹 Italy: eSIM plans");
+    expect((await user.pressData(question.message_id, "cc:y")).text).toBe("This button has expired. Please start again from the menu.");
+    const orders = await database.db.selectFrom("orders").innerJoin("customers", "customers.id", "orders.customer_id").where("customers.telegram_id", "=", user.profile.id).select("orders.id").execute();
+    expect(orders).toHaveLength(0);
+  });
+
+  it("a checkout waiting for the price answer survives a restart of the bot", async () => {
+    const user = h.user(2_220, "en");
+    const { question, newPriceMinor } = await priceQuestion(user, "Greece", "GR");
+    await user.settled();
+    await h.restartBot();
+    await user.press(question, "cc:y");
+    const link = await user.waitFor((m) => m.message_id > question.message_id && buttonsOf(m).some((b) => b.url !== undefined));
+    expect(textOf(link)).toContain("Your payment link is ready");
+    expect((await latestOrderOf(database.db, user.profile.id)).price_minor).toBe(newPriceMinor);
   });
 
   it("returning from Stripe: cancelled offers to pay again with the same link; paid says the eSIM is on its way", async () => {

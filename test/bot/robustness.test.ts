@@ -218,8 +218,132 @@ describe.each(testDatabaseTargets())("operators, stale buttons and hostile input
     const russian = await h.bot.api.getMyCommands({ language_code: "ru" });
     expect(russian.find((c) => c.command === "myesims")?.description).toBe("Мои eSIM и остаток трафика");
     expect(russian.map((c) => c.command)).not.toContain("balance");
-    const adminMenu = await h.bot.api.getMyCommands({ scope: { type: "chat", chat_id: ADMIN } });
-    expect(adminMenu.map((c) => c.command)).toEqual(expect.arrayContaining(["start", "balance", "orders", "order", "retry", "refund", "stats", "sync"]));
+    const operatorCommands = ["balance", "orders", "order", "retry", "refund", "stats", "sync"];
+    for (const language_code of [undefined, "en", "ru", "tr"] as const) {
+      const menu = await h.bot.api.getMyCommands(language_code ? { language_code } : {});
+      expect(menu.map((c) => c.command)).toEqual(["start", "buy", "myesims", "help", "language"]);
+      const adminMenu = await h.bot.api.getMyCommands({ scope: { type: "chat", chat_id: ADMIN }, ...(language_code ? { language_code } : {}) });
+      expect(adminMenu.map((c) => c.command)).toEqual(["start", "buy", "myesims", "help", "language", ...operatorCommands]);
+    }
+    const turkishAdmin = await h.bot.api.getMyCommands({ scope: { type: "chat", chat_id: ADMIN }, language_code: "tr" });
+    expect(turkishAdmin.find((c) => c.command === "balance")?.description).not.toBe("eSIM Go balance");
+    const customerChat = await h.bot.api.getMyCommands({ scope: { type: "chat", chat_id: 9_100 } });
+    expect(customerChat.map((c) => c.command)).not.toContain("balance");
+  });
+});
+
+describe.each(testDatabaseTargets())("operators' problem orders, alerts and a slow sync on $kind", (target) => {
+  let database: TestDatabase;
+  let h: BotHarness;
+  let admin: HarnessUser;
+
+  beforeAll(async () => {
+    database = await target.create();
+    h = await startBotHarness({ db: database.db, adminIds: [ADMIN] });
+    admin = h.user(ADMIN, "en", "Operator");
+    await admin.send("/start");
+  });
+  afterAll(async () => {
+    await h?.close();
+    await database?.close();
+  });
+
+  async function receiveLink(user: HarnessUser, query: string): Promise<void> {
+    const plans = await user.send(query);
+    const confirm = await user.press(await user.press(plans, /^b:/), /^🛒/);
+    const before = user.lastMessageId();
+    await user.press(confirm, /^✅/);
+    await user.waitFor((m) => m.message_id > before && buttonsOf(m).some((b) => b.url !== undefined));
+  }
+
+  /** Paid orders that eSIM Go cannot fulfil for lack of balance: they wait, and the operators hear of it. */
+  async function paidWhileBalanceIsEmpty(users: HarnessUser[], query: string): Promise<number[]> {
+    for (const user of users) await receiveLink(user, query);
+    h.esimgo.control.setBalance(0);
+    for (const user of users) await h.payLatestOrder(user);
+    await h.fulfil();
+    const orders = await Promise.all(users.map((user) => latestOrderOf(database.db, user.profile.id)));
+    for (const order of orders) expect(order.status).toBe("awaiting_balance");
+    return orders.map((order) => order.id);
+  }
+
+  it("/orders lists what needs attention, /refund refunds it and /retry fulfils it once the balance is back", async () => {
+    const saved = h.esimgo.control.getBalance();
+    const adminBefore = admin.lastMessageId();
+    let refundable: number, retryable: number;
+    try {
+      [refundable, retryable] = (await paidWhileBalanceIsEmpty([h.user(9_910, "en"), h.user(9_911, "en")], "Germany")) as [number, number];
+    } catch (error) {
+      h.esimgo.control.setBalance(saved);
+      throw error;
+    }
+    await admin.waitFor((m) => m.message_id > adminBefore && textOf(m).startsWith(`🪫 Order #${retryable} waits for eSIM Go balance`));
+
+    const orders = textOf(await admin.send("/orders"));
+    const [attention, recent] = orders.split("🧾 Recent orders:") as [string, string];
+    expect(attention).toContain("🚨 Need attention:");
+    expect(attention).toContain(`#${refundable} · awaiting_balance`);
+    expect(attention).toContain(`#${retryable} · awaiting_balance`);
+    expect(recent).toContain(`#${retryable} · awaiting_balance`);
+
+    const customer = h.user(9_910, "en");
+    const customerBefore = customer.lastMessageId();
+    const refundBefore = admin.lastMessageId();
+    await h.telegram.sendText(admin.profile, `/refund ${refundable}`);
+    await admin.waitFor((m) => m.message_id > refundBefore && textOf(m) === `💸 Refund of order #${refundable} started.`);
+    const refunded = await latestOrderOf(database.db, customer.profile.id);
+    expect(refunded).toMatchObject({ status: "failed", refund_status: "succeeded" });
+    const amount = `$${(refunded.price_minor / 100).toFixed(2)}`;
+    const notice = await customer.waitFor((m) => m.message_id > customerBefore && textOf(m).includes("we refunded"));
+    expect(textOf(notice)).toContain(`Order #${refundable}: we refunded ${amount}.`);
+    expect(textOf(notice)).toContain("Our team issued the refund.");
+    const alert = await admin.waitFor((m) => m.message_id > refundBefore && textOf(m).startsWith(`💸 Order #${refundable}: refund`));
+    expect(textOf(alert)).toMatch(new RegExp(`^💸 Order #${refundable}: refund of \\${amount} done\\. Cause: `));
+    expect(textOf(await admin.send(`/refund ${refundable}`))).toBe(`Order #${refundable} is already refunded or being refunded.`);
+    expect(textOf(await admin.send(`/retry ${refundable}`))).toBe(`Order #${refundable} cannot be retried in its current state.`);
+
+    h.esimgo.control.setBalance(saved);
+    expect(textOf(await admin.send(`/retry ${retryable}`))).toBe(`🔁 Order #${retryable} is queued for another attempt.`);
+    const buyer = h.user(9_911, "en");
+    const buyerBefore = buyer.lastMessageId();
+    await h.fulfil();
+    await buyer.waitFor((m) => m.message_id > buyerBefore && m.photo !== undefined);
+    expect((await latestOrderOf(database.db, buyer.profile.id)).status).toBe("delivered");
+    expect(textOf(await admin.send("/orders")).split("🧾 Recent orders:")[0]).not.toContain(`#${retryable} ·`);
+  });
+
+  it("/sync runs in the background: the bot keeps answering, and a failure is reported and alerted", async () => {
+    h.esimgo.control.injectFault({ route: "GET /catalogue", kind: "latency", latencyMs: 1_500, times: 1 });
+    const started = await admin.send("/sync");
+    expect(textOf(started)).toBe("🔄 Syncing the catalogue…");
+    // Answered while the sync is still waiting for eSIM Go.
+    expect(textOf(await h.user(9_920, "en").send("Germany"))).toContain("🇩🇪 Germany: eSIM plans");
+    expect(admin.botMessages().some((m) => m.message_id > started.message_id && textOf(m).startsWith("✅ Catalogue synced"))).toBe(false);
+    await admin.waitFor((m) => m.message_id > started.message_id && textOf(m).startsWith("✅ Catalogue synced"));
+
+    h.esimgo.control.injectFault({ route: "GET /catalogue", kind: "http500", times: 50 });
+    try {
+      const before = admin.lastMessageId();
+      await admin.send("/sync");
+      const failed = await admin.waitFor((m) => m.message_id > before && textOf(m).startsWith("❌ Catalogue sync failed"));
+      expect(textOf(failed)).toContain("The previous catalogue stays in use.");
+      await admin.waitFor((m) => m.message_id > before && textOf(m).startsWith("🔄 Catalogue sync failed:"));
+    } finally {
+      h.esimgo.control.clearFaults();
+    }
+    expect(textOf(await h.user(9_921, "en").send("Germany"))).toContain("🇩🇪 Germany: eSIM plans");
+  });
+
+  it("a flood wait while the eSIM is sent is waited out: one photo, no delivery error", async () => {
+    const user = h.user(9_930, "en");
+    await receiveLink(user, "Japan");
+    h.telegram.failNext("sendPhoto", { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } }, { chatId: user.chatId });
+    await h.payLatestOrder(user);
+    await h.fulfil();
+    const order = await latestOrderOf(database.db, user.profile.id);
+    expect(order).toMatchObject({ status: "delivered", delivery_error: null });
+    expect(user.botMessages().filter((m) => m.photo)).toHaveLength(1);
+    expect(h.telegram.calls("sendPhoto").filter((call) => String(call.payload.chat_id) === String(user.chatId))).toHaveLength(2);
   });
 });
 

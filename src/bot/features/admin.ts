@@ -2,6 +2,7 @@ import { Composer, type CommandContext } from "grammy";
 import type { Order } from "../../db/schema.ts";
 import type { BotContext, FeatureDeps } from "../context.ts";
 import { dateTime, price } from "../format.ts";
+import { translatorFor } from "../i18n.ts";
 
 const RECENT_ORDERS = 10;
 const STORY_EVENTS = 25;
@@ -139,10 +140,21 @@ async function stats(ctx: AdminContext, deps: FeatureDeps): Promise<void> {
   await ctx.reply([ctx.t("admin-stats-title"), ...lines].join("\n"));
 }
 
+/**
+ * A full sync takes longer than an update may (updates are handled one after another, and a webhook call gives up after
+ * 10 s): it runs in the background and reports to the admin's chat when it is done.
+ */
 async function sync(ctx: AdminContext, deps: FeatureDeps): Promise<void> {
   await ctx.reply(ctx.t("admin-sync-started"));
-  const outcome = await deps.catalogue.sync();
-  await ctx.reply(outcome.ok ? ctx.t("admin-sync-ok", { count: outcome.bundleCount }) : ctx.t("admin-sync-failed", { cause: outcome.error ?? "unknown" }));
+  const chatId = ctx.chat.id;
+  const t = translatorFor(ctx.language);
+  const logger = ctx.logger;
+  void deps.catalogue
+    .sync()
+    .then((outcome) => (outcome.ok ? t("admin-sync-ok", { count: outcome.bundleCount }) : t("admin-sync-failed", { cause: outcome.error ?? t("unknown-amount") })))
+    .catch((error: unknown) => t("admin-failed", { cause: causeOf(error) }))
+    .then((text) => ctx.api.sendMessage(chatId, text))
+    .catch((error: unknown) => logger.error({ err: error }, "could not report the catalogue sync"));
 }
 
 function detailText(detail: unknown): string {

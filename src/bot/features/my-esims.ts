@@ -14,6 +14,8 @@ import { findOffer, offerButton } from "./offers.ts";
 
 const MAX_USAGE_LINES = 4;
 const ICCID_TAIL = 4;
+/** Compatibility questions to eSIM Go per top-up screen, at most. */
+const MAX_TOP_UP_QUESTIONS = 20;
 
 interface OwnedEsim {
   iccid: string;
@@ -160,8 +162,18 @@ async function topUpScreen(ctx: BotContext, deps: FeatureDeps, esim: OwnedEsim):
   const back = new InlineKeyboard().text(ctx.t("btn-back"), callbackData.esim(esim.iccid));
   if (!original || !iso2) return { text: ctx.t("topup-none"), keyboard: back };
   const candidates = deps.catalogue.offersForCountry(iso2).filter((offer) => original.countries.every((iso) => offer.countries.includes(iso)));
-  const compatible = new Set(candidates.length > 0 ? await deps.shop.topUpOffers(customerIdOf(ctx), esim.iccid, candidates.map((offer) => offer.name)) : []);
-  const offers = candidates.filter((offer) => compatible.has(offer.name)).slice(0, deps.settings.pageSize * 2);
+  const wanted = deps.settings.pageSize * 2;
+  // One eSIM Go request per plan (10/s for the whole shop) while every other update waits: ask about plans like the
+  // eSIM's own (unlimited or not) first, a screenful at a time, and stop once there are enough. Asked in catalogue
+  // order, an unlimited eSIM would never see its top-ups behind the many plans with a data allowance.
+  const askFirst = [...candidates].sort((a, b) => Number(a.unlimited !== original.unlimited) - Number(b.unlimited !== original.unlimited));
+  const compatible = new Set<string>();
+  const askable = askFirst.slice(0, MAX_TOP_UP_QUESTIONS);
+  for (let start = 0; start < askable.length && compatible.size < wanted; start += wanted) {
+    const batch = askable.slice(start, start + wanted).map((offer) => offer.name);
+    for (const name of await deps.shop.topUpOffers(customerIdOf(ctx), esim.iccid, batch)) compatible.add(name);
+  }
+  const offers = candidates.filter((offer) => compatible.has(offer.name)).slice(0, wanted);
   if (offers.length === 0) return { text: ctx.t("topup-none"), keyboard: back };
   const keyboard = new InlineKeyboard();
   const flag = flagOf(iso2);
