@@ -70,6 +70,13 @@ export const callbackPattern = {
   payAgain: /^a:(\d{1,12})$/,
 } as const;
 
+const CHECKOUT_DATA = /^(p|tp|a|cc):/;
+
+/** Buttons that start the checkout conversation or answer its question. */
+export function isCheckoutData(data: string): boolean {
+  return CHECKOUT_DATA.test(data);
+}
+
 export function pageNumber(text: string | undefined): number {
   const page = Number(text ?? "0");
   return Number.isSafeInteger(page) && page >= 0 ? page : 0;

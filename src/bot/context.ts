@@ -3,7 +3,7 @@ import type { I18nFlavor } from "@grammyjs/i18n";
 import type { Context } from "grammy";
 import type { Kysely } from "kysely";
 import type { Catalogue } from "../catalogue/index.ts";
-import type { Language } from "../customers/index.ts";
+import type { CustomerDirectory, Language } from "../customers/index.ts";
 import type { Customer, Database } from "../db/schema.ts";
 import type { Logger } from "../logger.ts";
 import type { Shop } from "../orders/index.ts";
@@ -24,6 +24,7 @@ export interface BotSettings {
 /** What every feature needs; built once in createBot. */
 export interface FeatureDeps {
   db: Kysely<Database>;
+  customers: CustomerDirectory;
   catalogue: Catalogue;
   shop: Shop;
   settings: Required<Pick<BotSettings, "pageSize">> & BotSettings;
@@ -42,7 +43,11 @@ export interface BotFlavor {
 export type BaseContext = Context & I18nFlavor & BotFlavor;
 export type BotContext = ConversationFlavor<BaseContext>;
 
-export function customerIdOf(ctx: BotFlavor): number {
+export function customerOf(ctx: BotFlavor): Customer {
   if (!ctx.customer) throw new Error("no customer on this update (not a private chat?)");
-  return ctx.customer.id;
+  return ctx.customer;
+}
+
+export function customerIdOf(ctx: BotFlavor): number {
+  return customerOf(ctx).id;
 }

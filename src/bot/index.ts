@@ -5,7 +5,7 @@ import type { UserFromGetMe } from "grammy/types";
 import type { Kysely } from "kysely";
 import { createCheckoutConversation, CHECKOUT_CONVERSATION } from "../../conversations/checkout.ts";
 import type { Catalogue } from "../catalogue/index.ts";
-import { toLanguage } from "../customers/index.ts";
+import { createCustomerDirectory, toLanguage } from "../customers/index.ts";
 import type { Database } from "../db/schema.ts";
 import type { Logger } from "../logger.ts";
 import type { Shop } from "../orders/index.ts";
@@ -18,6 +18,7 @@ import { offersFeature } from "./features/offers.ts";
 import { searchFeature } from "./features/search.ts";
 import { unhandledFeature } from "./features/unhandled.ts";
 import { sharedI18n } from "./i18n.ts";
+import { isCheckoutData } from "./callback-data.ts";
 import { answerEveryCallbackQuery, contextSetup, floodLimit, loadCustomer, privateChatGuard, sandboxMarker, trackBlocking } from "./middleware.ts";
 
 export type { BotContext, BotSettings } from "./context.ts";
@@ -56,7 +57,8 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
     client: { ...(deps.apiRoot ? { apiRoot: deps.apiRoot } : {}), ...(deps.fetch ? { fetch: deps.fetch } : {}) },
   });
   const settings = { ...deps.settings, pageSize: deps.settings.pageSize ?? DEFAULT_PAGE_SIZE };
-  const features: FeatureDeps = { db: deps.db, catalogue: deps.catalogue, shop: deps.shop, settings };
+  const customers = createCustomerDirectory(deps.db);
+  const features: FeatureDeps = { db: deps.db, customers, catalogue: deps.catalogue, shop: deps.shop, settings };
 
   bot.api.config.use(autoRetry(AUTO_RETRY));
   bot.use(contextSetup(deps.logger));
@@ -64,7 +66,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   bot.use(floodLimit(settings.rateLimit ?? DEFAULT_RATE_LIMIT));
   bot.use(trackBlocking(deps.db));
   bot.use(privateChatGuard());
-  bot.use(loadCustomer(deps.db));
+  bot.use(loadCustomer(customers));
   bot.use(sharedI18n().middleware());
   bot.use(sandboxMarker(settings.sandbox) as Middleware<BotContext>);
 
@@ -74,9 +76,13 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
     await ctx.reply(ctx.t("error-generic")).catch((e: unknown) => ctx.logger.debug({ err: e }, "could not apologise"));
   });
   const storage = createKyselyConversationStorage<BotContext>(deps.db, { version: CONVERSATION_VERSION, ttlMs: CONVERSATION_TTL_MS });
-  chat.use(purgeStaleConversations(storage, deps.logger));
-  chat.use(conversations<BotContext, BaseContext>({ storage, plugins: conversationPlugins(deps) }));
-  chat.use(createConversation(createCheckoutConversation({ shop: deps.shop, logger: deps.logger }), { id: CHECKOUT_CONVERSATION }));
+  chat
+    .filter(isCheckoutUpdate)
+    .use(
+      purgeStaleConversations(storage, deps.logger),
+      conversations<BotContext, BaseContext>({ storage, plugins: conversationPlugins(deps) }),
+      createConversation(createCheckoutConversation({ shop: deps.shop, logger: deps.logger }), { id: CHECKOUT_CONVERSATION }),
+    );
   chat.use(menuFeature(features));
   chat.use(offersFeature(features));
   chat.use(myEsimsFeature(features));
@@ -86,6 +92,15 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
 
   bot.catch((error) => deps.logger.error({ err: error.error, update_id: error.ctx.update.update_id }, "update failed outside the error boundary"));
   return bot;
+}
+
+/**
+ * Only Pay buttons and the checkout's own question touch conversation state: browsing, by far most updates,
+ * then costs no read of it. A checkout waiting for its answer simply keeps waiting while the customer browses.
+ */
+function isCheckoutUpdate(ctx: BotContext): boolean {
+  const data = ctx.callbackQuery?.data;
+  return data !== undefined && isCheckoutData(data);
 }
 
 /** Abandoned checkouts are deleted now and then, driven by traffic rather than a timer nobody stops. */

@@ -1,7 +1,7 @@
 import { limit } from "@grammyjs/ratelimiter";
 import { InlineKeyboard, type MiddlewareFn, type NextFunction } from "grammy";
 import type { Kysely } from "kysely";
-import { toLanguage, upsertCustomer } from "../customers/index.ts";
+import { toLanguage, type CustomerDirectory } from "../customers/index.ts";
 import type { Database } from "../db/schema.ts";
 import type { Logger } from "../logger.ts";
 import type { BaseContext, BotContext } from "./context.ts";
@@ -95,12 +95,12 @@ export function trackBlocking(db: Kysely<Database>): MiddlewareFn<BotContext> {
   };
 }
 
-/** Finds or creates the sender's customer row (one statement) and takes the language from it. */
-export function loadCustomer(db: Kysely<Database>): MiddlewareFn<BotContext> {
+/** Finds or creates the sender's customer row and takes the language from it. */
+export function loadCustomer(customers: CustomerDirectory): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const from = ctx.from;
     if (from && !from.is_bot) {
-      ctx.customer = await upsertCustomer(db, {
+      ctx.customer = await customers.resolve({
         telegramId: from.id,
         firstName: from.first_name,
         ...(from.username ? { username: from.username } : {}),

@@ -1,7 +1,7 @@
 import { Composer, InlineKeyboard } from "grammy";
-import { SUPPORTED_LANGUAGES, setCustomerLanguage, type Language } from "../../customers/index.ts";
+import { SUPPORTED_LANGUAGES, type Language } from "../../customers/index.ts";
 import type { Order } from "../../db/schema.ts";
-import { customerIdOf, type BaseContext, type BotContext, type FeatureDeps } from "../context.ts";
+import { customerIdOf, customerOf, type BaseContext, type BotContext, type FeatureDeps } from "../context.ts";
 import { callbackData, callbackPattern, pageNumber } from "../callback-data.ts";
 import { startCheckout } from "../checkout.ts";
 import { planTitle } from "../format.ts";
@@ -42,7 +42,7 @@ export function menuFeature(deps: FeatureDeps): Composer<BotContext> {
   });
   feature.callbackQuery(callbackPattern.language, async (ctx) => {
     const language = ctx.match[1] as Language;
-    await setCustomerLanguage(deps.db, customerIdOf(ctx), language);
+    ctx.customer = await deps.customers.setLanguage(customerOf(ctx), language);
     ctx.language = language;
     ctx.i18n.useLocale(language);
     await show(ctx, mainMenu(ctx, ctx.t("language-set")));
