@@ -33,8 +33,14 @@ export function createCallbackHandler(deps: CallbackDeps): (rawBody: string, sig
     }
     const callback = parseCallback(rawBody);
     if (!callback) return { status: 400, body: "malformed callback" };
-    if (isUsage(callback)) await onUsage(deps, callback);
-    else if (isBalance(callback)) {
+    if (isUsage(callback)) {
+      try {
+        await onUsage(deps, callback);
+      } catch (error) {
+        deps.logger.error({ iccid: callback.iccid, err: error }, "usage callback not handled; eSIM Go may send it again");
+        return { status: 500, body: "try again" };
+      }
+    } else if (isBalance(callback)) {
       // InsufficientBalance is sent up to ten times in a row: one alert is enough.
       if (deps.now().getTime() - lastBalanceAlertAt >= LOW_BALANCE_ALERT_INTERVAL_MS) {
         lastBalanceAlertAt = deps.now().getTime();
@@ -80,18 +86,29 @@ async function onUsage(deps: CallbackDeps, callback: UsageCallback): Promise<voi
   await mergeUsage(deps, callback);
   const threshold = bundle.unlimited ? undefined : usageThreshold(bundle.initialBytes, bundle.remainingBytes);
   if (!threshold) return;
-  if (!(await claimUsageAlert(deps.db, iccid, bundle.reference ?? bundle.name, threshold))) return;
-  await deps.notifier.customer(esim.customer_id, {
-    type: "usage",
-    iccid,
-    bundleName: bundle.name,
-    usedPercent: threshold,
-    remainingBytes: bundle.remainingBytes === null ? null : Math.max(bundle.remainingBytes, 0),
-  });
+  const reference = bundle.reference ?? bundle.name;
+  const claimed = await claimUsageAlert(deps.db, iccid, reference, threshold);
+  if (claimed.length === 0) return;
+  try {
+    await deps.notifier.customer(esim.customer_id, {
+      type: "usage",
+      iccid,
+      bundleName: bundle.name,
+      usedPercent: threshold,
+      remainingBytes: bundle.remainingBytes === null ? null : Math.max(bundle.remainingBytes, 0),
+    });
+  } catch (error) {
+    // Not told: give the claim back, so the provider's retry (or its next callback) tells the customer after all.
+    await deps.db.deleteFrom("usage_alerts").where("iccid", "=", iccid).where("bundle_reference", "=", reference).where("threshold", "in", claimed).execute();
+    throw error;
+  }
 }
 
-/** True only for the first claim of this threshold (the primary key makes repeats harmless). */
-async function claimUsageAlert(db: Kysely<Database>, iccid: string, reference: string, threshold: 80 | 100): Promise<boolean> {
+/**
+ * The thresholds this call claimed; empty unless it is the first claim of `threshold` (the primary key makes repeats
+ * harmless).
+ */
+async function claimUsageAlert(db: Kysely<Database>, iccid: string, reference: string, threshold: 80 | 100): Promise<number[]> {
   // A depleted bundle also counts as past 80 %, so a late 80 % callback stays quiet.
   const thresholds = threshold === 100 ? [100, 80] : [80];
   const inserted = await db
@@ -100,7 +117,7 @@ async function claimUsageAlert(db: Kysely<Database>, iccid: string, reference: s
     .onConflict((oc) => oc.columns(["iccid", "bundle_reference", "threshold"]).doNothing())
     .returning("threshold")
     .execute();
-  return inserted.some((row) => row.threshold === threshold);
+  return inserted.some((row) => row.threshold === threshold) ? inserted.map((row) => row.threshold) : [];
 }
 
 async function mergeUsage(deps: CallbackDeps, callback: UsageCallback): Promise<void> {

@@ -5,7 +5,7 @@ import { EsimGoError, type EsimGoClient, type EsimInstall, type OrderItem, type 
 import { deliverableEsim } from "../esims/index.ts";
 import type { Logger } from "../logger.ts";
 import type { CustomerNotice, Notifier } from "../notify/index.ts";
-import { causeOf, countOrderEvents, transitionOrder, transitionWithin, type Transition } from "../orders/store.ts";
+import { causeOf, countOrderEvents, NEW_REFUND, transitionOrder, transitionWithin, type Transition } from "../orders/store.ts";
 import { backoffMs } from "./backoff.ts";
 import { claimDueOrder } from "./claim.ts";
 
@@ -49,6 +49,10 @@ export interface Fulfilment {
 type StepResult = { next: Order } | { done: true };
 const DONE: StepResult = { done: true };
 const MAX_STEPS_PER_CLAIM = 8;
+/** A lease is renewed every third of its length for at most ten lengths: a hung step cannot hold an order forever. */
+const MAX_LEASE_RENEWALS = 30;
+/** eSIM Go stamps createdAt with its own clock: the order list is searched from this long before placing began. */
+const RECONCILE_CLOCK_SKEW_MS = 5 * 60_000;
 
 export function createFulfilment(deps: FulfilmentDeps): Fulfilment {
   const lanes = Math.max(1, Math.floor(deps.settings.concurrency ?? 1));
@@ -73,9 +77,43 @@ function createLane(deps: FulfilmentDeps): Fulfilment {
     for (let i = 0; i < settings.maxOrdersPerPass; i++) {
       const order = await claimDueOrder(deps.db, settings.workerId, deps.now(), leaseMs);
       if (!order) break;
-      if (await advance(order)) advanced++;
+      const stopRenewing = keepLease(order.id);
+      try {
+        if (await advance(order)) advanced++;
+      } finally {
+        await stopRenewing();
+      }
     }
     return advanced;
+  }
+
+  /**
+   * Renews this worker's lease while it works on the order, so a step that waits on the network longer than the
+   * lease (a slow or rate-limited POST /orders) is never taken over and repeated by another worker. A crashed worker
+   * renews nothing and its lease runs out; a renewal only extends a lease this worker still holds.
+   */
+  function keepLease(orderId: number): () => Promise<void> {
+    let renewal: Promise<void> = Promise.resolve();
+    let renewals = 0;
+    const timer = setInterval(() => {
+      if (++renewals > MAX_LEASE_RENEWALS) return clearInterval(timer);
+      renewal = deps.db
+        .updateTable("orders")
+        .set({ locked_until: new Date(deps.now().getTime() + leaseMs) })
+        .where("id", "=", orderId)
+        .where("locked_by", "=", settings.workerId)
+        .where("locked_until", "is not", null)
+        .execute()
+        .then(
+          () => undefined,
+          (error: unknown) => log.warn({ orderId, err: error }, "lease renewal failed"),
+        );
+    }, Math.max(Math.floor(leaseMs / 3), 50));
+    timer.unref();
+    return async () => {
+      clearInterval(timer);
+      await renewal;
+    };
   }
 
   async function advance(claimed: Order): Promise<boolean> {
@@ -154,7 +192,8 @@ function createLane(deps: FulfilmentDeps): Fulfilment {
     const failed = await moveTo(
       order,
       ["paid", "placing", "awaiting_balance"],
-      { status: "failed", last_error: cause, next_attempt_at: null, refund_status: "pending", ...released },
+      // A fresh refund: an earlier one that failed (before an operator /retry) must not stand in for it.
+      { status: "failed", last_error: cause, next_attempt_at: null, ...NEW_REFUND, ...released },
       { type: "failed", detail: { cause, reason } },
     );
     if (!failed) return DONE;
@@ -218,13 +257,18 @@ function createLane(deps: FulfilmentDeps): Fulfilment {
       if (placed) return { next: placed };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
+      // Another order reconciled first and adopted this provider order (same product): this one looks again
+      // and adopts the other's, or re-places once none can still appear. Nothing is lost or bought twice.
+      log.warn({ orderId: order.id, reference }, "provider order already recorded on another order; reconciling");
+      await scheduleRetry(order, new Error(`eSIM Go order ${reference} is already recorded on another order`), { atMs: 0, silent: true });
+      return DONE;
     }
-    // Lost the lease (or the reference is already ours elsewhere): never drop a paid provider order silently.
+    // Lost the lease: whoever holds it now reconciles and finds this provider order unlinked. Worth a look anyway.
     log.error({ orderId: order.id, reference }, "provider order could not be recorded on its order");
     await deps.notifier.admins({
       type: "fulfilment_failed",
       orderId: order.id,
-      cause: `order ${order.id}: eSIM Go order ${reference} was ${how} but could not be recorded (lease lost or reference taken); check for a duplicate provider order`,
+      cause: `order ${order.id}: eSIM Go order ${reference} was ${how} but could not be recorded (lease lost); check that exactly one provider order is linked to it`,
       willRetry: false,
     });
     return DONE;
@@ -251,7 +295,7 @@ function createLane(deps: FulfilmentDeps): Fulfilment {
     const settledAt = startedAt.getTime() + settings.reconcileGraceSeconds * 1000;
     let summaries: OrderSummary[];
     try {
-      summaries = await listProviderOrders(new Date(startedAt.getTime() - 60_000));
+      summaries = await listProviderOrders(new Date(startedAt.getTime() - RECONCILE_CLOCK_SKEW_MS));
     } catch (error) {
       await scheduleRetry(order, error);
       return DONE;
@@ -272,6 +316,10 @@ function createLane(deps: FulfilmentDeps): Fulfilment {
     return deps.esimgo.listOrders({ createdFrom });
   }
 
+  /**
+   * The oldest provider order for the same product that no order of ours has recorded. A new-eSIM order never adopts
+   * one that went onto an ICCID we already know: that is someone's top-up, and its install details are theirs.
+   */
   async function findUnlinkedMatch(order: Order, summaries: OrderSummary[]): Promise<OrderSummary | undefined> {
     const candidates = summaries
       .filter((summary) => summary.orderReference && isSameProduct(order, summary))
@@ -283,7 +331,17 @@ function createLane(deps: FulfilmentDeps): Fulfilment {
       .where("esimgo_order_reference", "in", candidates.map((c) => c.orderReference))
       .execute();
     const taken = new Set(linked.map((row) => row.esimgo_order_reference));
-    return candidates.find((candidate) => !taken.has(candidate.orderReference));
+    const known = order.kind === "new" ? await knownIccids(candidates.flatMap(iccidsOf)) : new Set<string>();
+    return candidates.find((candidate) => !taken.has(candidate.orderReference) && !iccidsOf(candidate).some((iccid) => known.has(iccid)));
+  }
+
+  async function knownIccids(iccids: string[]): Promise<Set<string>> {
+    if (iccids.length === 0) return new Set();
+    const [stored, targeted] = await Promise.all([
+      deps.db.selectFrom("esims").select("iccid").where("iccid", "in", iccids).execute(),
+      deps.db.selectFrom("orders").select("target_iccid").where("target_iccid", "in", iccids).execute(),
+    ]);
+    return new Set([...stored.map((row) => row.iccid), ...targeted.map((row) => row.target_iccid ?? "")]);
   }
 
   // ---- step 2: install details ---------------------------------------------------------------
@@ -405,6 +463,10 @@ function isSameProduct(order: Order, summary: OrderSummary): boolean {
       item.quantity === order.quantity &&
       (!order.target_iccid || (item.iccids ?? []).includes(order.target_iccid)),
   );
+}
+
+function iccidsOf(summary: OrderSummary): string[] {
+  return summary.items.flatMap((item) => item.iccids ?? []);
 }
 
 function timeOf(value: Date | string | undefined | null): number {

@@ -130,6 +130,10 @@ async function quote(
     if (error instanceof EsimGoError && (error.kind === "not_found" || error.kind === "invalid_request")) {
       return withdraw(deps, bundle.name, causeOf(error), alertOnce);
     }
+    if (error instanceof EsimGoError && error.kind === "insufficient_balance") {
+      await alertOnce("balance", bundle.name, `eSIM Go refused to validate ${bundle.name} for lack of balance (${causeOf(error)}); sales of it are paused`);
+      return { kind: "unavailable", reason: "balance" };
+    }
     deps.logger.warn({ bundle: bundle.name, err: error }, "eSIM Go validation failed");
     return { kind: "unavailable", reason: "provider" };
   }

@@ -1,9 +1,9 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database, Order, RefundStatus } from "../db/schema.ts";
 import type { Logger } from "../logger.ts";
 import type { CustomerNotice, Notifier } from "../notify/index.ts";
 import type { Payments, RefundResult } from "../payments/index.ts";
-import { causeOf, countOrderEvents, findOrder, transitionOrder } from "./store.ts";
+import { causeOf, countOrderEvents, findOrder, NEW_REFUND, transitionOrder } from "./store.ts";
 
 type RefundReason = Extract<CustomerNotice, { type: "refunded" }>["reason"];
 
@@ -40,8 +40,10 @@ export function createRefunder(deps: RefunderDeps): Refunder {
       return;
     }
     if (result.status === "failed") {
-      await markRefundFailed(deps.db, order.id, `Stripe refund ${result.refundId} failed`);
-      await alertAdmins(order, "failed", `order ${order.id}: ${cause}; refund ${result.refundId} failed`);
+      // Its refund.failed webhook may have recorded (and announced) the failure already.
+      if (await markRefundFailed(deps.db, order.id, `Stripe refund ${result.refundId} failed`, result.refundId)) {
+        await alertAdmins(order, "failed", `order ${order.id}: ${cause}; refund ${result.refundId} failed`);
+      }
       return;
     }
     try {
@@ -98,7 +100,7 @@ export function createRefunder(deps: RefunderDeps): Refunder {
   }
 
   async function markForOperatorRefund(order: Order): Promise<Order | undefined> {
-    const notYetRefunded = { refund_status: "pending" as const, updated_at: deps.now() };
+    const notYetRefunded = { ...NEW_REFUND, updated_at: deps.now() };
     const event = { type: "refund_requested", detail: { by: "operator", status: order.status } };
     // Nothing was bought at the provider yet: stop fulfilment and refund.
     const stopped = await transitionOrder(deps.db, order.id, {
@@ -125,9 +127,25 @@ export function createRefunder(deps: RefunderDeps): Refunder {
   return { refund, retryPending, operatorRefund };
 }
 
-export async function markRefundFailed(db: Kysely<Database>, orderId: number, cause: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+/** Records that this refund failed; false when that was already recorded (Stripe reported it first). */
+export async function markRefundFailed(db: Kysely<Database>, orderId: number, cause: string, refundId: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    await trx.selectFrom("orders").select("id").where("id", "=", orderId).forUpdate().executeTakeFirst();
+    if (await refundFailureRecorded(trx, orderId, refundId)) return false;
     await trx.updateTable("orders").set({ refund_status: "failed", last_error: `refund: ${cause}`, updated_at: new Date() }).where("id", "=", orderId).execute();
-    await trx.insertInto("order_events").values({ order_id: orderId, type: "refund_failed", detail: JSON.stringify({ cause }) }).execute();
+    await trx.insertInto("order_events").values({ order_id: orderId, type: "refund_failed", detail: JSON.stringify({ refundId, cause }) }).execute();
+    return true;
   });
+}
+
+/** Each refund that failed is one `refund_failed` event: the count of them numbers the next attempt's idempotency key. */
+export async function refundFailureRecorded(db: Kysely<Database> | Transaction<Database>, orderId: number, refundId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("order_events")
+    .select("id")
+    .where("order_id", "=", orderId)
+    .where("type", "=", "refund_failed")
+    .where(sql<string>`detail->>'refundId'`, "=", refundId)
+    .executeTakeFirst();
+  return row !== undefined;
 }

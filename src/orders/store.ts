@@ -54,6 +54,9 @@ export async function countOrderEvents(db: Executor, orderId: number, type: stri
   return Number(row.n);
 }
 
+/** Marks an order for a new refund attempt; what an earlier (failed) attempt left behind is cleared. */
+export const NEW_REFUND = { refund_status: "pending", refund_id: null, refund_amount_minor: null, refunded_at: null } as const satisfies OrderUpdate;
+
 /** Errors the operator sees name the order and the cause; never a stack, never a secret. */
 export function causeOf(error: unknown): string {
   if (error instanceof Error) {

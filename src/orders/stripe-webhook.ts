@@ -7,6 +7,7 @@ import {
   chargeSchema,
   checkoutSessionSchema,
   orderIdOf,
+  refundAttemptOf,
   refundSchema,
   refundStatusOf,
   WebhookSignatureError,
@@ -15,7 +16,8 @@ import {
   type Payments,
   type RefundObject,
 } from "../payments/index.ts";
-import { appendOrderEvent, transitionWithin } from "./store.ts";
+import { refundFailureRecorded } from "./refunds.ts";
+import { appendOrderEvent, countOrderEvents, transitionWithin } from "./store.ts";
 
 export interface StripeWebhookDeps {
   db: Kysely<Database>;
@@ -75,12 +77,28 @@ export function createStripeWebhookHandler(deps: StripeWebhookDeps): (rawBody: s
       return { status: 500, body: "try again" };
     }
     if (after === "duplicate") return { status: 200, body: "duplicate" };
-    await runAfterCommit(deps, after);
+    // Stripe wants its answer fast: people are told in the background once that takes longer than a moment.
+    await withinBudget(runAfterCommit(deps, after), AFTER_COMMIT_BUDGET_MS);
     return { status: 200, body: "ok" };
   };
 }
 
 class MalformedEventError extends Error {}
+
+const AFTER_COMMIT_BUDGET_MS = 2_000;
+
+/** Waits for `work` at most `ms`; the work itself goes on (it never rejects). */
+async function withinBudget(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const budget = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    await Promise.race([work, budget]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 async function applyOnce(deps: StripeWebhookDeps, trx: Transaction<Database>, event: Stripe.Event): Promise<AfterCommit | "duplicate"> {
   const recorded = await trx
@@ -119,10 +137,7 @@ async function lockOrder(trx: Transaction<Database>, orderId: number | undefined
 
 async function onPaid(deps: StripeWebhookDeps, trx: Transaction<Database>, session: CheckoutSessionObject): Promise<AfterCommit> {
   const order = await lockOrder(trx, orderIdOf(session));
-  if (!order) {
-    deps.logger.warn({ sessionId: session.id, orderId: orderIdOf(session) }, "payment for an unknown order");
-    return {};
-  }
+  if (!order) return unknownOrder(deps, "payment", session);
   if (session.payment_status !== "paid") {
     // Delayed payment methods: completed now, money later (async_payment_succeeded).
     await trx.updateTable("orders").set({ stripe_payment_intent_id: session.payment_intent, updated_at: deps.now() }).where("id", "=", order.id).where("status", "=", "pending_payment").execute();
@@ -159,9 +174,14 @@ async function onPaid(deps: StripeWebhookDeps, trx: Transaction<Database>, sessi
   return {};
 }
 
+function unknownOrder(deps: StripeWebhookDeps, what: string, session: CheckoutSessionObject): AfterCommit {
+  deps.logger.warn({ sessionId: session.id, orderId: orderIdOf(session) ?? null }, `Stripe ${what} for an unknown order; acknowledged`);
+  return {};
+}
+
 async function onPaymentFailed(deps: StripeWebhookDeps, trx: Transaction<Database>, session: CheckoutSessionObject): Promise<AfterCommit> {
   const order = await lockOrder(trx, orderIdOf(session));
-  if (!order) return {};
+  if (!order) return unknownOrder(deps, "checkout.session.async_payment_failed", session);
   const failed = await transitionWithin(trx, order.id, {
     from: ["pending_payment"],
     set: { status: "payment_failed", stripe_payment_intent_id: session.payment_intent ?? order.stripe_payment_intent_id },
@@ -172,8 +192,9 @@ async function onPaymentFailed(deps: StripeWebhookDeps, trx: Transaction<Databas
 
 async function onExpired(deps: StripeWebhookDeps, trx: Transaction<Database>, session: CheckoutSessionObject): Promise<AfterCommit> {
   const order = await lockOrder(trx, orderIdOf(session));
+  if (!order) return unknownOrder(deps, "checkout.session.expired", session);
   // Only the order's current link: an older session expiring says nothing about a newer one.
-  if (!order || (order.stripe_session_id !== null && order.stripe_session_id !== session.id)) return {};
+  if (order.stripe_session_id !== null && order.stripe_session_id !== session.id) return {};
   const expired = await transitionWithin(trx, order.id, { from: ["pending_payment"], set: { status: "expired" }, event: { type: "expired", detail: { sessionId: session.id } } });
   return expired ? { customer: { customerId: expired.customer_id, notice: { type: "link_expired", orderId: expired.id } } } : {};
 }
@@ -187,7 +208,10 @@ async function orderOfPayment(trx: Transaction<Database>, metadata: Record<strin
 
 async function onChargeRefunded(deps: StripeWebhookDeps, trx: Transaction<Database>, charge: ChargeObject): Promise<AfterCommit> {
   const order = await orderOfPayment(trx, charge.metadata, charge.payment_intent);
-  if (!order || order.stripe_payment_intent_id !== charge.payment_intent) return {};
+  if (!order || order.stripe_payment_intent_id !== charge.payment_intent) {
+    deps.logger.info({ chargeId: charge.id, orderId: orderIdOf({ metadata: charge.metadata }) ?? null }, "charge.refunded for no order's own payment; acknowledged");
+    return {};
+  }
   await appendOrderEvent(trx, order.id, "charge_refunded", { amountRefunded: charge.amount_refunded, refunded: charge.refunded });
   if (!charge.refunded && charge.amount_refunded < order.price_minor) return {};
   await trx
@@ -200,11 +224,18 @@ async function onChargeRefunded(deps: StripeWebhookDeps, trx: Transaction<Databa
 
 async function onRefundUpdate(deps: StripeWebhookDeps, trx: Transaction<Database>, refund: RefundObject, type: string): Promise<AfterCommit> {
   const order = await orderOfPayment(trx, refund.metadata, refund.payment_intent);
-  if (!order || (refund.payment_intent !== null && order.stripe_payment_intent_id !== refund.payment_intent)) return {};
+  if (!order || (refund.payment_intent !== null && order.stripe_payment_intent_id !== refund.payment_intent)) {
+    // Includes the refund of a duplicate payment: it is not the order's own refund.
+    deps.logger.info({ refundId: refund.id, type, orderId: orderIdOf({ metadata: refund.metadata }) }, "refund event for no order's own payment; acknowledged");
+    return {};
+  }
   const status = type === "refund.failed" ? "failed" : refundStatusOf(refund.status);
-  // A newer refund of the same order outranks reports about an older one; a success is never undone.
-  if (order.refund_id && order.refund_id !== refund.id && order.refund_status !== "failed") return {};
-  if (order.refund_status === "succeeded" && order.refund_id === refund.id && status !== "succeeded") return {};
+  // A failed refund stays failed: repeated or late reports about it change nothing (nor the attempt count).
+  if (await refundFailureRecorded(trx, order.id, refund.id)) return {};
+  // Only the order's newest refund speaks for it. A late "pending" never undoes a success; a failure does (a card
+  // refund can still fail after it was reported succeeded).
+  if (!(await isCurrentRefund(trx, order, refund))) return {};
+  if (order.refund_status === "succeeded" && status === "pending") return {};
   await trx
     .updateTable("orders")
     .set({
@@ -220,6 +251,15 @@ async function onRefundUpdate(deps: StripeWebhookDeps, trx: Transaction<Database
   if (status !== "failed" || order.refund_status === "failed") return {};
   const cause = `order ${order.id}: Stripe refund ${refund.id} failed${refund.failure_reason ? ` (${refund.failure_reason})` : ""}`;
   return { admins: [{ type: "refund", orderId: order.id, amountMinor: refund.amount, currency: order.currency, status: "failed", cause }] };
+}
+
+/** Our refunds are numbered attempts (metadata.attempt); attempt n follows n - 1 failed refunds of the order. */
+async function isCurrentRefund(trx: Transaction<Database>, order: Order, refund: RefundObject): Promise<boolean> {
+  if (order.refund_id === refund.id) return true;
+  const attempt = refundAttemptOf(refund.metadata);
+  if (attempt !== undefined) return attempt === (await countOrderEvents(trx, order.id, "refund_failed")) + 1;
+  // A refund made elsewhere (the dashboard) counts while the order has no live refund of its own.
+  return !order.refund_id || order.refund_status === "failed";
 }
 
 async function runAfterCommit(deps: StripeWebhookDeps, after: AfterCommit): Promise<void> {

@@ -1,5 +1,6 @@
 export { createStripeClient, type StripeClientOptions } from "./stripe-client.ts";
 export {
+  checkoutIdempotencyKey,
   createPayments,
   productName,
   refundStatusOf,
@@ -10,4 +11,4 @@ export {
   type PaymentsSettings,
   type RefundResult,
 } from "./payments.ts";
-export { chargeSchema, checkoutSessionSchema, orderIdOf, refundSchema, type ChargeObject, type CheckoutSessionObject, type RefundObject } from "./stripe-objects.ts";
+export { chargeSchema, checkoutSessionSchema, orderIdOf, refundAttemptOf, refundSchema, type ChargeObject, type CheckoutSessionObject, type RefundObject } from "./stripe-objects.ts";

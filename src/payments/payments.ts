@@ -55,13 +55,18 @@ export function createPayments(deps: PaymentsDeps): Payments {
 async function createCheckoutSession(deps: PaymentsDeps, order: Order, now: Date): Promise<CheckoutLink> {
   const expiresAt = checkoutExpiry(now, deps.settings.checkoutExpiryMinutes);
   const session = await deps.stripe.checkout.sessions.create(sessionParams(deps.settings, order, expiresAt), {
-    // Same order and same minute → same key and same parameters: a double tap or an SDK retry gets the same session back.
-    idempotencyKey: `checkout:${order.id}:${Math.floor(expiresAt.getTime() / 1000)}`,
+    // One key per order, ever: a retry (the SDK's, after a lost answer) gets the same session back, and Stripe refuses
+    // a second, different session under it. The creation time keeps keys apart across a database that was reset.
+    idempotencyKey: checkoutIdempotencyKey(order),
   });
   if (!session.url) throw new Error(`order ${order.id}: Stripe returned checkout session ${session.id} without a url`);
   const link = { sessionId: session.id, url: session.url, expiresAt: new Date(session.expires_at * 1000) };
   await recordSession(deps.db, order.id, link);
   return link;
+}
+
+export function checkoutIdempotencyKey(order: Pick<Order, "id" | "created_at">): string {
+  return `checkout:${order.id}:${order.created_at.getTime()}`;
 }
 
 // Rounded up to the minute (deterministic within a minute) plus one minute so Stripe's 30-minute floor always holds.
@@ -117,7 +122,7 @@ async function refundOrder(deps: PaymentsDeps, order: Order, attempt: number): P
   if (!order.stripe_payment_intent_id) throw new Error(`order ${order.id}: no payment intent to refund`);
   const key = attempt <= 1 ? `refund:${order.id}` : `refund:${order.id}:${attempt}`;
   const created = await deps.stripe.refunds.create(
-    { payment_intent: order.stripe_payment_intent_id, amount: order.price_minor, metadata: { order_id: String(order.id) } },
+    { payment_intent: order.stripe_payment_intent_id, amount: order.price_minor, metadata: { order_id: String(order.id), attempt: String(Math.max(attempt, 1)) } },
     { idempotencyKey: key },
   );
   const refund = refundSchema.parse(created);
@@ -144,12 +149,15 @@ async function recordRefund(db: Kysely<Database>, orderId: number, result: Refun
         updated_at: new Date(),
       })
       .where("id", "=", orderId)
-      // A webhook may already have recorded a later state of this same refund.
+      // This refund is the order's newest attempt, so it replaces whatever an earlier one left; only a later state
+      // of this same refund, already recorded by its webhook, or a refund that already succeeded, is kept.
       .where((eb) =>
         eb.or([
-          eb("refund_id", "is", null),
-          eb("refund_status", "=", "failed"),
-          eb.and([eb("refund_id", "=", result.refundId), eb("refund_status", "=", "pending")]),
+          eb("refund_status", "is", null),
+          eb("refund_status", "=", "pending"),
+          eb.and([eb("refund_status", "=", "failed"), eb.or([eb("refund_id", "is", null), eb("refund_id", "!=", result.refundId)])]),
+          // charge.refunded said the money is back before we heard which refund did it.
+          ...(result.status === "succeeded" ? [eb.and([eb("refund_status", "=", "succeeded"), eb("refund_id", "is", null)])] : []),
         ]),
       )
       .executeTakeFirst();

@@ -49,3 +49,9 @@ export function orderIdOf(source: { metadata: Record<string, string>; client_ref
   if (raw === undefined || !/^[1-9][0-9]{0,14}$/.test(raw)) return undefined;
   return Number(raw);
 }
+
+/** The refund attempt our refunds carry in metadata (1, 2, ...); undefined for refunds made elsewhere (the dashboard). */
+export function refundAttemptOf(metadata: Record<string, string>): number | undefined {
+  const raw = metadata.attempt;
+  return raw !== undefined && /^[1-9][0-9]{0,5}$/.test(raw) ? Number(raw) : undefined;
+}

@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { signEsimGoBody } from "../../src/esimgo/index.ts";
-import type { CustomerNotice } from "../../src/notify/index.ts";
+import { RecordingNotifier, type CustomerNotice } from "../../src/notify/index.ts";
 import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
 import { BUNDLE, decodeQr, startHarness, type Harness } from "../fulfilment/harness.ts";
 
@@ -45,6 +45,25 @@ describe.each(testDatabaseTargets())("eSIMs, usage and eSIM Go callbacks on $kin
     expect(alerts.map((a) => a.threshold)).toEqual([80]);
     const cached = await h.db.selectFrom("esims").select("usage").where("iccid", "=", iccid).executeTakeFirstOrThrow();
     expect(cached.usage).toEqual([expect.objectContaining({ name: BUNDLE, remainingBytes: 150_000_000, assignmentReference: "ref-test-0" })]);
+  });
+
+  it("tells the customer on eSIM Go's retry when the first 80 % notice could not be sent", async () => {
+    class FlakyNotifier extends RecordingNotifier {
+      failures = 1;
+      override async customer(customerId: number, notice: CustomerNotice): Promise<"delivered" | "blocked"> {
+        if (notice.type === "usage" && this.failures-- > 0) throw new Error("Telegram: 502 Bad Gateway");
+        return super.customer(customerId, notice);
+      }
+    }
+    const notifier = new FlakyNotifier();
+    const shop = h.makeShop({}, notifier);
+    const callback = utilisation(iccid, 1_000_000_000, 150_000_000);
+    const signature = signEsimGoBody(callback, h.esimSim.apiKey);
+    expect((await shop.handleEsimGoCallback(callback, signature)).status).toBe(500);
+    expect(await h.db.selectFrom("usage_alerts").selectAll().execute()).toEqual([]);
+    expect((await shop.handleEsimGoCallback(callback, signature)).status).toBe(200);
+    expect((await shop.handleEsimGoCallback(callback, signature)).status).toBe(200);
+    expect(notifier.customerNotices.map((n) => n.notice)).toEqual([{ type: "usage", iccid, bundleName: BUNDLE, usedPercent: 80, remainingBytes: 150_000_000 }]);
   });
 
   it("follows the provider's own usage callbacks: 80 % once, then 100 %", async () => {

@@ -212,8 +212,10 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
     const failed = await order(paid.id);
     expect(failed.status).toBe("failed");
     expect(failed.refund_status).toBe("succeeded");
-    expect(h.stripeSim.control.refunds()).toHaveLength(1);
-    expect(h.notifier.customerNotices.map((n) => n.notice)).toContainEqual(expect.objectContaining({ type: "refunded", reason: "deadline" }));
+    expect(h.stripeSim.control.refunds()).toEqual([expect.objectContaining({ amount: failed.price_minor, payment_intent: failed.stripe_payment_intent_id, status: "succeeded" })]);
+    expect(h.notifier.customerNotices.map((n) => n.notice)).toContainEqual({ type: "refunded", orderId: paid.id, amountMinor: failed.price_minor, currency: failed.currency, reason: "deadline" });
+    expect(h.notifier.adminAlerts).toContainEqual(expect.objectContaining({ type: "refund", orderId: paid.id }));
+    expect(h.esimSim.control.placedOrders()).toHaveLength(0);
   });
 
   it("refunds by operator request once, and never for a delivered order", async () => {
@@ -251,6 +253,54 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
     expect((await order(waiting.id)).refund_status).toBe("succeeded");
     const statuses = h.stripeSim.control.refunds().map((r) => r.status);
     expect(statuses).toEqual(["failed", "succeeded"]);
+  });
+
+  it("keeps the refund state true across several failed refunds, however often Stripe reports each failure", async () => {
+    h.esimSim.control.setBalance(0);
+    const waiting = await paidOrderDespiteLowBalance();
+    await h.shop.runDueOnce();
+    h.stripeSim.control.failRefunds(true);
+    for (const attempt of [1, 2]) {
+      expect(await h.shop.refund(waiting.id)).toBe("refunding");
+      await h.stripeSim.control.idle();
+      const refund = h.stripeSim.control.refunds()[attempt - 1]!;
+      expect(await order(waiting.id)).toMatchObject({ refund_status: "failed", refund_id: refund.id });
+    }
+    // Stripe sends each failure twice (refund.failed and refund.updated); a late repeat about the first changes nothing.
+    const firstFailure = h.stripeSim.control.events().find((e) => e.type === "refund.failed")!;
+    await h.stripeSim.control.deliver(firstFailure.id, { times: 1, signature: "valid" });
+    const refundFailedEvents = await h.db.selectFrom("order_events").select("id").where("order_id", "=", waiting.id).where("type", "=", "refund_failed").execute();
+    expect(refundFailedEvents).toHaveLength(2);
+    expect(h.notifier.adminAlerts.filter((a) => a.type === "refund" && a.status === "failed")).toHaveLength(2);
+
+    h.stripeSim.control.failRefunds(false);
+    expect(await h.shop.refund(waiting.id)).toBe("refunding");
+    await h.stripeSim.control.idle();
+    const refunds = h.stripeSim.control.refunds();
+    expect(refunds.map((r) => r.status)).toEqual(["failed", "failed", "succeeded"]);
+    expect(refunds.map((r) => r.metadata)).toEqual([1, 2, 3].map((n) => ({ order_id: String(waiting.id), attempt: String(n) })));
+    expect(await order(waiting.id)).toMatchObject({ refund_status: "succeeded", refund_id: refunds[2]!.id, refund_amount_minor: waiting.price_minor });
+    expect(await h.shop.refund(waiting.id)).toBe("already");
+    expect(h.stripeSim.control.refunds()).toHaveLength(3);
+  });
+
+  it("retries a refund whose Stripe answer was lost with the same idempotency key: one refund", async () => {
+    h.esimSim.control.setBalance(0);
+    const waiting = await paidOrderDespiteLowBalance();
+    await h.shop.runDueOnce();
+    // The SDK's own retry loses its answer too, and no webhook tells us what happened.
+    h.stripeSim.control.setWebhookUrl(undefined);
+    h.stripeSim.control.injectFault({ method: "POST", path: "/v1/refunds", kind: "lost_response", times: 2 });
+    expect(await h.shop.refund(waiting.id)).toBe("refunding");
+    expect(await order(waiting.id)).toMatchObject({ refund_status: "pending", refund_id: null, status: "failed" });
+    expect(h.stripeSim.control.refunds()).toHaveLength(1);
+    h.clock.advance(2 * 60_000);
+    await h.shop.runDueOnce();
+    await h.stripeSim.control.idle();
+    expect(h.stripeSim.control.refunds()).toHaveLength(1);
+    const keys = h.stripeSim.control.apiCalls().filter((c) => c.path === "/v1/refunds").map((c) => c.idempotencyKey);
+    expect(new Set(keys)).toEqual(new Set([`refund:${waiting.id}`]));
+    expect(await order(waiting.id)).toMatchObject({ refund_status: "succeeded", refund_id: h.stripeSim.control.refunds()[0]!.id });
   });
 
   it("counts delivered sales in the stats", async () => {

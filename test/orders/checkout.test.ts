@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { checkoutIdempotencyKey, createStripeClient } from "../../src/payments/index.ts";
 import { retailPriceMinor } from "../../src/pricing/index.ts";
 import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
 import { BUNDLE, shopSettings, startHarness, type Harness } from "../fulfilment/harness.ts";
@@ -97,6 +98,52 @@ describe.each(testDatabaseTargets())("checkout on $kind", (target) => {
     expect(second).toMatchObject({ kind: "link", reused: false });
     expect((second as { url: string }).url).not.toBe(first.url);
     expect(sessions()).toHaveLength(2);
+  });
+
+  it("makes one Checkout Session per order: the order's amount, a recognisable name, the order id everywhere, links back to the bot", async () => {
+    const outcome = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE });
+    if (outcome.kind !== "link") throw new Error(outcome.kind);
+    const order = (await h.shop.order(outcome.orderId))!;
+    const stripe = createStripeClient({ secretKey: "sk_test_orders", apiUrl: h.stripeSim.apiUrl });
+    const session = await stripe.checkout.sessions.retrieve(order.stripe_session_id!);
+    expect(session).toMatchObject({
+      mode: "payment",
+      url: outcome.url,
+      amount_total: order.price_minor,
+      currency: order.currency.toLowerCase(),
+      client_reference_id: String(order.id),
+      metadata: { order_id: String(order.id) },
+      success_url: `https://t.me/esim_test_bot?start=paid_${order.id}`,
+      cancel_url: `https://t.me/esim_test_bot?start=cancel_${order.id}`,
+    });
+    // The name on the checkout page (and, through the product, on the receipt).
+    expect(order.bundle_description).toBe("Germany 1 GB 7 days");
+    const page = await (await fetch(outcome.url)).text();
+    expect(page).toContain('<h1 id="product">Travel eSIM — Germany 1 GB 7 days</h1>');
+    const lifetimeMinutes = (session.expires_at * 1000 - Date.now()) / 60_000;
+    expect(lifetimeMinutes).toBeGreaterThanOrEqual(30);
+    expect(lifetimeMinutes).toBeLessThanOrEqual(32);
+
+    await h.stripeSim.control.pay(session.id);
+    await h.stripeSim.control.idle();
+    const paymentIntent = await stripe.paymentIntents.retrieve((await h.shop.order(order.id))!.stripe_payment_intent_id!);
+    expect(paymentIntent.metadata).toEqual({ order_id: String(order.id) });
+
+    const creations = h.stripeSim.control.apiCalls().filter((c) => c.method === "POST" && c.path === "/v1/checkout/sessions");
+    expect(creations.map((c) => c.idempotencyKey)).toEqual([checkoutIdempotencyKey(order)]);
+    expect(checkoutIdempotencyKey(order)).toMatch(new RegExp(`^checkout:${order.id}:`));
+  });
+
+  it("gets the same session back when Stripe's answer was lost, and never makes a second one for the order", async () => {
+    h.stripeSim.control.injectFault({ method: "POST", path: "/v1/checkout/sessions", kind: "lost_response", times: 1 });
+    const outcome = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE });
+    expect(outcome).toMatchObject({ kind: "link", reused: false });
+    if (outcome.kind !== "link") return;
+    const order = (await h.shop.order(outcome.orderId))!;
+    expect(sessions()).toHaveLength(1);
+    expect(sessions()[0]).toMatchObject({ id: order.stripe_session_id, url: outcome.url });
+    const keys = h.stripeSim.control.apiCalls().filter((c) => c.path === "/v1/checkout/sessions").map((c) => c.idempotencyKey);
+    expect(keys).toEqual([checkoutIdempotencyKey(order), checkoutIdempotencyKey(order)]);
   });
 
   it("sells top-ups only for the customer's own eSIM", async () => {

@@ -1,5 +1,6 @@
 import Stripe from "stripe";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { RecordingNotifier } from "../../src/notify/index.ts";
 import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
 import { BUNDLE, startHarness, WEBHOOK_SECRET, type Harness } from "../fulfilment/harness.ts";
 
@@ -98,6 +99,49 @@ describe.each(testDatabaseTargets())("Stripe webhook on $kind", (target) => {
     const other = JSON.stringify({ id: "evt_other", object: "event", type: "customer.created", data: { object: { id: "cus_1", object: "customer" } } });
     expect((await h.shop.handleStripeWebhook(other, sign(other))).status).toBe(200);
     expect((await h.shop.order(orderId))?.status).toBe("pending_payment");
+  });
+
+  it("acknowledges expiry, failed-payment and refund events for orders it does not know, and changes nothing", async () => {
+    const stripe = new Stripe("sk_test_x");
+    const sign = (payload: string) => stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
+    const before = await snapshot();
+    const session = { id: "cs_elsewhere", object: "checkout.session", payment_status: "unpaid", metadata: { order_id: "987654" }, amount_total: 100, currency: "usd", payment_intent: "pi_elsewhere" };
+    const refund = { id: "re_elsewhere", object: "refund", amount: 100, currency: "usd", status: "failed", payment_intent: "pi_elsewhere", metadata: { order_id: "987654" } };
+    const charge = { id: "ch_elsewhere", object: "charge", payment_intent: "pi_elsewhere", amount: 100, amount_refunded: 100, refunded: true, currency: "usd", metadata: {} };
+    const events = [
+      { type: "checkout.session.expired", object: session },
+      { type: "checkout.session.async_payment_failed", object: session },
+      { type: "refund.failed", object: refund },
+      { type: "refund.updated", object: refund },
+      { type: "charge.refunded", object: charge },
+    ];
+    for (const [i, { type, object }] of events.entries()) {
+      const payload = JSON.stringify({ id: `evt_elsewhere_${i}`, object: "event", type, data: { object } });
+      expect((await h.shop.handleStripeWebhook(payload, sign(payload))).status).toBe(200);
+    }
+    const after = await snapshot();
+    expect({ ...after, webhooks: before.webhooks }).toEqual(before);
+    expect(after.webhooks).toBe(before.webhooks + events.length);
+    expect(h.notifier.adminAlerts).toEqual([]);
+  });
+
+  it("answers Stripe within moments even when telling the customer hangs; the payment is recorded", async () => {
+    let release: () => void = () => {};
+    class HangingNotifier extends RecordingNotifier {
+      override customer(): Promise<"delivered"> {
+        return new Promise((resolve) => (release = () => resolve("delivered")));
+      }
+    }
+    const slow = h.makeShop({}, new HangingNotifier());
+    const event = await completedEventWithoutDelivery();
+    const payload = JSON.stringify(event);
+    const signature = new Stripe("sk_test_x").webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
+    const startedAt = Date.now();
+    const answer = await slow.handleStripeWebhook(payload, signature);
+    expect(answer.status).toBe(200);
+    expect(Date.now() - startedAt).toBeLessThan(4_000);
+    expect((await h.shop.order(orderId))?.status).toBe("paid");
+    release();
   });
 
   it("expires the order when Stripe says the session expired, and the next checkout gets a fresh link", async () => {

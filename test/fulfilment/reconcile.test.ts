@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { Order } from "../../src/db/schema.ts";
+import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
+import { BUNDLE, startHarness, type Harness } from "./harness.ts";
+
+describe.each(testDatabaseTargets())("leases and reconciliation on $kind", (target) => {
+  let database: TestDatabase;
+  let h: Harness;
+
+  afterEach(async () => {
+    await h?.close();
+    await database?.close();
+  });
+
+  async function start(settings: Parameters<typeof startHarness>[1] = {}): Promise<void> {
+    database = await target.create();
+    h = await startHarness(database, settings);
+    await h.seedBundle(BUNDLE);
+  }
+
+  async function order(id: number): Promise<Order> {
+    const row = await h.shop.order(id);
+    if (!row) throw new Error(`order ${id} missing`);
+    return row;
+  }
+
+  async function paidOrder(input: { targetIccid?: string } = {}): Promise<Order> {
+    const outcome = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE, ...input });
+    if (outcome.kind !== "link") throw new Error(`checkout answered ${outcome.kind}`);
+    await h.stripeSim.control.pay((await order(outcome.orderId)).stripe_session_id!);
+    await h.stripeSim.control.idle();
+    return order(outcome.orderId);
+  }
+
+  const delivered = (...ids: number[]) => async () => (await Promise.all(ids.map(order))).every((o) => o.status === "delivered");
+
+  it("keeps the lease of a step slower than the lease: a second worker neither takes the order nor orders again", async () => {
+    // A one-second lease (and reconcile grace) against a provider that takes 2.5 s to answer the order.
+    await start({ settings: { leaseSeconds: 1 } });
+    const second = h.makeShop({ workerId: "worker-b" });
+    const paid = await paidOrder();
+    h.esimSim.control.injectFault({ route: "POST /orders", kind: "latency", latencyMs: 2_500, times: 1 });
+
+    const first = h.shop.runDueOnce();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Without a renewed lease this worker would find no provider order yet, past the grace, and place a second one.
+    await second.runDueOnce();
+    await first;
+    await h.driveUntil(delivered(paid.id), { shops: [h.shop, second] });
+
+    expect(h.esimSim.control.placedOrders()).toHaveLength(1);
+    expect((await order(paid.id)).esimgo_order_reference).toBe(h.esimSim.control.placedOrders()[0]!.reference);
+    expect(h.notifier.customerNotices.filter((n) => n.notice.type === "esim_ready")).toHaveLength(1);
+    const story = await h.shop.orderStory(paid.id);
+    expect(story?.events.map((e) => e.type)).not.toContain("replacing");
+    expect(h.notifier.adminAlerts.filter((a) => a.type === "fulfilment_failed")).toEqual([]);
+  });
+
+  it("adopts each order's own provider order: a new eSIM order never takes a top-up of the same bundle", async () => {
+    await start();
+    const first = await paidOrder();
+    await h.driveUntil(delivered(first.id));
+    const iccid = (await h.db.selectFrom("esims").select("iccid").executeTakeFirstOrThrow()).iccid;
+
+    const topUp = await paidOrder({ targetIccid: iccid });
+    const fresh = await paidOrder();
+    // Both provider orders are committed, neither answer arrives: the top-up's was placed first.
+    h.esimSim.control.injectFault({ route: "POST /orders", kind: "lost_response", times: 2 });
+    await h.shop.runDueOnce();
+    expect((await order(topUp.id)).status).toBe("placing");
+    expect((await order(fresh.id)).status).toBe("placing");
+    const [, topUpAtProvider, freshAtProvider] = h.esimSim.control.placedOrders();
+    expect(topUpAtProvider!.items).toEqual([expect.objectContaining({ bundle: BUNDLE, iccids: [iccid] })]);
+    expect(freshAtProvider!.items[0]!.iccids).not.toContain(iccid);
+
+    // The new-eSIM order reconciles first and sees both unlinked provider orders of its bundle.
+    expect(await h.shop.retry(fresh.id)).toBe("queued");
+    h.clock.advance(61_000);
+    await h.driveUntil(delivered(topUp.id, fresh.id));
+
+    expect(h.esimSim.control.placedOrders()).toHaveLength(3);
+    expect((await order(topUp.id)).esimgo_order_reference).toBe(topUpAtProvider!.reference);
+    expect((await order(fresh.id)).esimgo_order_reference).toBe(freshAtProvider!.reference);
+    const freshEsims = await h.db.selectFrom("esims").select(["iccid", "order_id"]).where("order_id", "=", fresh.id).execute();
+    expect(freshEsims).toEqual([{ iccid: freshAtProvider!.items[0]!.iccids[0], order_id: fresh.id }]);
+    const notices = h.notifier.customerNotices.map((n) => n.notice);
+    expect(notices.filter((n) => n.type === "topup_ready")).toEqual([expect.objectContaining({ orderId: topUp.id, iccid })]);
+    expect(notices.filter((n) => n.type === "esim_ready").map((n) => n.orderId)).toEqual([first.id, fresh.id]);
+  });
+});
