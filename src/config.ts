@@ -47,6 +47,12 @@ function isPostgresUrl(value: string): boolean {
   }
 }
 
+/** An eSIM Go on this machine is the standalone simulator (`npm run esimgo:sim`), never the real one. */
+function isLocalHost(value: string): boolean {
+  const host = new URL(value).hostname;
+  return host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 const schema = z.object({
   NODE_ENV: z.preprocess(emptyAsUndefined, z.enum(["development", "production", "test"]).default("development")),
   TELEGRAM_BOT_TOKEN: z.preprocess(
@@ -121,7 +127,12 @@ export interface Config {
 export function parseConfig(env: Environment): Config {
   const result = schema.safeParse(env);
   if (!result.success) {
-    throw new ConfigError(result.error.issues.map((issue) => `${String(issue.path[0] ?? "config")}: ${issue.message}`));
+    const badKeys = new Set(result.error.issues.map((issue) => String(issue.path[0] ?? "config")));
+    const problems = result.error.issues.map((issue) => `${String(issue.path[0] ?? "config")}: ${issue.message}`);
+    // The checks between settings too, on the rest (bad keys at their defaults), so one run names everything to fix.
+    const rest = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([key]) => !badKeys.has(key))));
+    if (rest.success) problems.push(...crossChecks(toConfig(rest.data)).filter((problem) => !badKeys.has(problem.split(":")[0] ?? "")));
+    throw new ConfigError(problems);
   }
   const config = toConfig(result.data);
   const problems = crossChecks(config);
@@ -161,7 +172,7 @@ function toConfig(raw: RawConfig): Config {
     sandboxBalance: raw.SANDBOX_BALANCE,
     simulated: {
       database: !raw.DATABASE_URL,
-      esimgo: !raw.ESIMGO_API_KEY,
+      esimgo: !raw.ESIMGO_API_KEY || isLocalHost(raw.ESIMGO_API_URL),
       stripe: !raw.STRIPE_SECRET_KEY,
       telegram: !raw.TELEGRAM_BOT_TOKEN,
     },
@@ -177,7 +188,7 @@ function crossChecks(config: Config): string[] {
   if (config.stripe.secretKey?.includes("_live_") && simulated.esimgo) {
     problems.push("STRIPE_SECRET_KEY: a live Stripe key needs a real eSIM Go (set ESIMGO_API_KEY): real money must never meet a simulated provider");
   }
-  if (config.esimgo.apiKey && simulated.stripe) {
+  if (!simulated.esimgo && simulated.stripe) {
     problems.push("STRIPE_SECRET_KEY: a real eSIM Go key needs a real Stripe (set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET): real eSIMs must never be sold through a simulated checkout");
   }
   if (config.telegram.mode === "webhook") {
@@ -207,16 +218,18 @@ function productionProblems(config: Config): string[] {
 
 /** Every secret value, so the logger can scrub them wherever they appear. */
 export function secretValues(config: Config): string[] {
-  return [config.telegram.token, config.telegram.webhookSecret, config.esimgo.apiKey, config.stripe.secretKey, config.stripe.webhookSecret, passwordOf(config.database.url)].filter(
+  return [config.telegram.token, config.telegram.webhookSecret, config.esimgo.apiKey, config.stripe.secretKey, config.stripe.webhookSecret, ...passwordForms(config.database.url)].filter(
     (v): v is string => typeof v === "string" && v.length >= 6,
   );
 }
 
-function passwordOf(databaseUrl: string | undefined): string | undefined {
-  if (!databaseUrl) return undefined;
+/** The database password as written in the URL (percent-encoded, as it shows in a logged URL) and decoded. */
+function passwordForms(databaseUrl: string | undefined): string[] {
+  if (!databaseUrl) return [];
   try {
-    return decodeURIComponent(new URL(databaseUrl).password) || undefined;
+    const { password } = new URL(databaseUrl);
+    return password ? [...new Set([password, decodeURIComponent(password)])] : [];
   } catch {
-    return undefined;
+    return [];
   }
 }

@@ -26,14 +26,23 @@ const REDACTED_PATHS = [
  * themselves are scrubbed from every line (a bot token inside an error URL, say).
  */
 export function createLogger(options: { level: string; secrets?: string[]; destination?: pino.DestinationStream }): Logger {
-  const secrets = (options.secrets ?? []).filter((s) => s.length >= 6);
-  const scrub = (line: string) => secrets.reduce((text, secret) => text.split(secret).join("[REDACTED]"), line);
+  const scrub = secretScrubber(options.secrets ?? []);
   return pino(
     {
       level: options.level,
       redact: { paths: REDACTED_PATHS, censor: "[REDACTED]" },
-      ...(secrets.length > 0 ? { hooks: { streamWrite: scrub } } : {}),
+      ...(scrub ? { hooks: { streamWrite: scrub } } : {}),
     },
     options.destination ?? pino.destination({ dest: 1, sync: false }),
   );
+}
+
+/**
+ * Replaces every secret in a text with [REDACTED]: as written, and as it appears inside a JSON
+ * string (a password with a quote or a backslash is escaped there). Undefined when there is nothing to hide.
+ */
+export function secretScrubber(secrets: readonly string[]): ((text: string) => string) | undefined {
+  const forms = [...new Set(secrets.filter((s) => s.length >= 6).flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))].sort((a, b) => b.length - a.length);
+  if (forms.length === 0) return undefined;
+  return (text) => forms.reduce((scrubbed, secret) => scrubbed.split(secret).join("[REDACTED]"), text);
 }

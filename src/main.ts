@@ -4,7 +4,7 @@ import { type Config, ConfigError, parseConfig, secretValues } from "./config.ts
 import { shortPath, startApp } from "./app.ts";
 import { DatabaseLockedError } from "./db/index.ts";
 import { loadEnvironment } from "./env.ts";
-import { createLogger } from "./logger.ts";
+import { createLogger, type Logger, secretScrubber } from "./logger.ts";
 
 /** The terminal chat owns stdout in the sandbox, so logs go to a file there. */
 function logDestination(config: Config): DestinationStream | undefined {
@@ -12,12 +12,19 @@ function logDestination(config: Config): DestinationStream | undefined {
   const file = path.resolve(config.database.dataDir, "sandbox.log");
   // Start-up takes a while the first time (the embedded database is created): say so before the wait.
   console.error(`Starting the sandbox… (logs: ${shortPath(file)})`);
-  return pino.destination({ dest: file, mkdir: true, sync: false });
+  // Synchronous: a start-up that fails at once (a second instance) exits before an async file would be open.
+  return pino.destination({ dest: file, mkdir: true, sync: true });
 }
+
+/** Known once the configuration is parsed: what a start-up failure must not print. */
+let scrub: (text: string) => string = (text) => text;
+let startupLogger: Logger | undefined;
 
 async function main(): Promise<void> {
   const config = parseConfig(loadEnvironment());
+  scrub = secretScrubber(secretValues(config)) ?? scrub;
   const logger = createLogger({ level: config.logLevel, secrets: secretValues(config), destination: logDestination(config) });
+  startupLogger = logger;
   const app = await startApp(config, logger);
   let stopping = false;
   const stop = async (signal: string) => {
@@ -34,8 +41,13 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  // Config and lock errors are the operator's to fix: one clear message, no stack.
-  if (error instanceof ConfigError || error instanceof DatabaseLockedError) console.error(error.message);
-  else console.error("Start-up failed:", error instanceof Error ? error.message : String(error));
+  // Config and lock errors are the operator's to fix: one clear message, no stack. Anything else
+  // is one line here too; the details (stack included) go to the log, which scrubs secrets.
+  if (error instanceof ConfigError || error instanceof DatabaseLockedError) console.error(scrub(error.message));
+  else {
+    startupLogger?.error({ err: error }, "start-up failed");
+    console.error(scrub(`Start-up failed: ${error instanceof Error ? error.message : String(error)}`));
+  }
+  startupLogger?.flush();
   process.exit(1);
 });

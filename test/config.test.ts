@@ -1,6 +1,10 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { Writable } from "node:stream";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError, parseConfig, secretValues } from "../src/config.ts";
+import { loadEnvironment } from "../src/env.ts";
 import { createLogger } from "../src/logger.ts";
 
 const REAL = {
@@ -44,6 +48,16 @@ describe("configuration", () => {
     expect(problems.join("\n")).toMatch(/BOT_MODE: expected polling or webhook/);
   });
 
+  it("names a bad value and a missing one together, in one message", () => {
+    const { DATABASE_URL: _omit, ...withoutDatabase } = REAL;
+    const problems = problemsOf({ ...withoutDatabase, NODE_ENV: "production", PORT: "abc", TELEGRAM_BOT_TOKEN: "nonsense" });
+    expect(problems).toEqual([
+      expect.stringMatching(/^TELEGRAM_BOT_TOKEN: expected a bot token/),
+      expect.stringMatching(/^PORT: expected a port number/),
+      expect.stringMatching(/^DATABASE_URL: required when NODE_ENV=production/),
+    ]);
+  });
+
   it("never echoes a secret in its messages", () => {
     const message = problemsOf({ TELEGRAM_BOT_TOKEN: "not-a-token-but-secret-value", STRIPE_SECRET_KEY: "pk_live_secret123456" }).join("\n");
     expect(message).toContain("TELEGRAM_BOT_TOKEN");
@@ -69,6 +83,19 @@ describe("configuration", () => {
     expect(problemsOf({ STRIPE_SECRET_KEY: "sk_test_abc123", STRIPE_WEBHOOK_SECRET: "whsec_x1" })).toEqual([]);
   });
 
+  it("an eSIM Go on this machine is the standalone simulator: fine with the checkout stand-in, refused in production", () => {
+    for (const url of ["http://127.0.0.1:4010/v2.4", "http://localhost:4010/v2.4", "http://[::1]:4010/v2.4"]) {
+      const config = parseConfig({ ESIMGO_API_URL: url, ESIMGO_API_KEY: "sim-key" });
+      expect(config.simulated.esimgo, url).toBe(true);
+      expect(config.esimgo).toEqual({ apiKey: "sim-key", apiUrl: url });
+    }
+    const local = { ESIMGO_API_URL: "http://127.0.0.1:4010/v2.4" };
+    const problems = problemsOf({ ...REAL, ...local, NODE_ENV: "production" }).join("\n");
+    expect(problems).toMatch(/^ESIMGO_API_KEY: required when NODE_ENV=production/m);
+    expect(problems).toMatch(/live Stripe key needs a real eSIM Go/);
+    expect(parseConfig({ ESIMGO_API_URL: "http://127.0.0.2.example.com/v2.4", ESIMGO_API_KEY: "k", STRIPE_SECRET_KEY: "sk_test_a1", STRIPE_WEBHOOK_SECRET: "whsec_x1" }).simulated.esimgo).toBe(false);
+  });
+
   it("requires what webhook mode needs", () => {
     expect(problemsOf({ BOT_MODE: "webhook", TELEGRAM_BOT_TOKEN: REAL.TELEGRAM_BOT_TOKEN }).join("\n")).toMatch(/PUBLIC_URL[\s\S]*TELEGRAM_WEBHOOK_SECRET/);
   });
@@ -88,5 +115,58 @@ describe("logger", () => {
     }
     expect(output).toContain("[REDACTED]");
     expect(output).toContain("telegram down");
+  });
+});
+
+describe("the .env file", () => {
+  const touched = ["ESIM_TEST_FROM_BOTH", "ESIM_TEST_ONLY_FILE"];
+  afterEach(() => {
+    for (const key of touched) delete process.env[key];
+  });
+
+  function envFile(text: string): string {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "esim-env-")), ".env");
+    writeFileSync(file, text);
+    return file;
+  }
+
+  it("is read when present; a real environment variable wins over it", () => {
+    process.env.ESIM_TEST_FROM_BOTH = "from-the-environment";
+    const env = loadEnvironment(envFile("ESIM_TEST_FROM_BOTH=from-the-file\nESIM_TEST_ONLY_FILE=only-in-the-file\n# a comment\n"));
+    expect(env.ESIM_TEST_FROM_BOTH).toBe("from-the-environment");
+    expect(env.ESIM_TEST_ONLY_FILE).toBe("only-in-the-file");
+  });
+
+  it("is optional", () => {
+    expect(() => loadEnvironment(path.join(tmpdir(), "no-such-dir-esim", ".env"))).not.toThrow();
+  });
+
+  it("feeds the same validation: a bad value there is named by its key", () => {
+    const env = loadEnvironment(envFile("PORT=abc\nLOG_LEVEL=loud\n"));
+    let problems: string[] = [];
+    try {
+      parseConfig({ ...env, PORT: env.PORT, LOG_LEVEL: env.LOG_LEVEL });
+    } catch (error) {
+      if (error instanceof ConfigError) problems = error.problems;
+    }
+    expect(problems.join("\n")).toMatch(/PORT: expected a port number/);
+    expect(problems.join("\n")).toMatch(/LOG_LEVEL: expected fatal, error/);
+  });
+});
+
+describe("logger scrubbing, harder cases", () => {
+  it("hides a database password however a log line spells it: decoded, percent-encoded, JSON-escaped", () => {
+    const config = parseConfig({ DATABASE_URL: 'postgresql://shop:p%40ss%22word%5C99@db.internal:5432/shop' });
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
+    const logger = createLogger({ level: "info", secrets: secretValues(config), destination: sink });
+    logger.error({ err: new Error('auth failed for p@ss"word\\99') }, "database down");
+    logger.info({ url: config.database.url }, "connecting");
+    const output = lines.join("");
+    expect(output).not.toContain("p%40ss%22word%5C99");
+    expect(output).not.toContain('p@ss\\"word');
+    expect(output).not.toContain("p@ss");
+    expect(output).toContain("database down");
+    expect(output).toMatch(/"url":"postgresql:\/\/shop:\[REDACTED\]@db\.internal:5432\/shop"/);
   });
 });

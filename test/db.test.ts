@@ -1,12 +1,28 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { openDatabase, DatabaseLockedError } from "../src/db/index.ts";
 import { migrateToLatest, migrationsApplied } from "../src/db/migrate.ts";
-import { testDatabaseTargets } from "./helpers/db.ts";
+import { createEmptyPostgresDatabase, testDatabaseTargets } from "./helpers/db.ts";
+import { PROJECT_ROOT } from "./helpers/process.ts";
+
+/** Schema v1 as the foundation issue lists it; money columns are integer minor units. */
+const SCHEMA_V1: Record<string, string[]> = {
+  customers: ["telegram_id", "language"],
+  catalogue_bundles: ["name", "description", "countries", "cost_minor", "currency", "synced_at"],
+  catalogue_bundle_countries: ["bundle_name", "iso"],
+  orders: [
+    "status", "bundle_name", "quantity", "price_minor", "currency", "provider_cost_minor", "stripe_session_id", "stripe_payment_intent_id",
+    "esimgo_order_reference", "attempts", "next_attempt_at", "last_error", "created_at", "updated_at",
+  ],
+  esims: ["iccid", "matching_id", "smdp_address", "customer_id", "order_id"],
+  webhook_events: ["provider", "event_id"],
+  conversation_state: ["key", "value", "updated_at"],
+};
+const MONEY_COLUMNS = [["orders", "price_minor"], ["orders", "provider_cost_minor"], ["orders", "refund_amount_minor"], ["catalogue_bundles", "cost_minor"]];
 
 describe.each(testDatabaseTargets())("database on $kind", (target) => {
   it("is migrated and empty, and migrations are idempotent", async () => {
@@ -16,6 +32,20 @@ describe.each(testDatabaseTargets())("database on $kind", (target) => {
       expect(await migrateToLatest(handle.db)).toEqual([]);
       const { rows } = await sql<{ n: number }>`select count(*)::int as n from orders`.execute(handle.db);
       expect(rows[0]?.n).toBe(0);
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it("has schema v1, with money in integer minor units", async () => {
+    const handle = await target.create();
+    try {
+      const { rows } = await sql<{ table_name: string; column_name: string; data_type: string }>`
+        select table_name, column_name, data_type from information_schema.columns where table_schema = current_schema()`.execute(handle.db);
+      const columns = new Map(rows.map((r) => [`${r.table_name}.${r.column_name}`, r.data_type]));
+      const missing = Object.entries(SCHEMA_V1).flatMap(([table, names]) => names.map((name) => `${table}.${name}`)).filter((key) => !columns.has(key));
+      expect(missing).toEqual([]);
+      for (const [table, column] of MONEY_COLUMNS) expect([`${table}.${column}`, columns.get(`${table}.${column}`)]).toEqual([`${table}.${column}`, "integer"]);
     } finally {
       await handle.close();
     }
@@ -58,5 +88,51 @@ describe("embedded database lock", () => {
     }
     const again = await openDatabase({ dataDir });
     await again.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+});
+
+/** `npm run migrate`: the script itself, in a child process, as an operator runs it before a deploy. */
+function runMigrate(env: Record<string, string>): { status: number | null; output: string } {
+  const child = spawnSync(process.execPath, ["--import", "tsx", "src/migrate.ts"], {
+    cwd: PROJECT_ROOT,
+    encoding: "utf8",
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+  });
+  return { status: child.status, output: `${child.stdout}${child.stderr}` };
+}
+
+describe("npm run migrate", () => {
+  it("migrates the embedded database in DATA_DIR, then finds it up to date", async () => {
+    const dataDir = path.join(mkdtempSync(path.join(tmpdir(), "esim-migrate-")), "data");
+    const first = runMigrate({ DATA_DIR: dataDir });
+    expect(first).toEqual({ status: 0, output: "Applied: 0001_initial\n" });
+    expect(runMigrate({ DATA_DIR: dataDir })).toEqual({ status: 0, output: "Database is up to date.\n" });
+    const database = await openDatabase({ dataDir });
+    try {
+      expect(await migrationsApplied(database.db)).toBe(true);
+    } finally {
+      await database.close();
+      rmSync(path.dirname(dataDir), { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)("migrates a PostgreSQL database given by DATABASE_URL", async () => {
+    const empty = await createEmptyPostgresDatabase(String(process.env.TEST_DATABASE_URL));
+    try {
+      expect(runMigrate({ DATABASE_URL: empty.url })).toEqual({ status: 0, output: "Applied: 0001_initial\n" });
+      expect(runMigrate({ DATABASE_URL: empty.url })).toEqual({ status: 0, output: "Database is up to date.\n" });
+    } finally {
+      await empty.drop();
+    }
+  });
+
+  it("refuses a bad setting by name and touches nothing", () => {
+    const dataDir = path.join(mkdtempSync(path.join(tmpdir(), "esim-migrate-bad-")), "data");
+    const run = runMigrate({ DATA_DIR: dataDir, DATABASE_URL: "mysql://nope" });
+    expect(run.status).not.toBe(0);
+    expect(run.output).toMatch(/DATABASE_URL: expected a PostgreSQL URL/);
+    expect(existsSync(dataDir)).toBe(false);
+    rmSync(path.dirname(dataDir), { recursive: true, force: true });
   });
 });

@@ -1,7 +1,7 @@
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../src/db/index.ts";
-import { createServer } from "../src/http/server.ts";
+import { migrateToLatest, openDatabase, openMemoryDatabase } from "../src/db/index.ts";
+import { createServer, listen } from "../src/http/server.ts";
 import { testDatabaseTargets, type TestDatabase } from "./helpers/db.ts";
 
 describe("readiness without a database", () => {
@@ -13,6 +13,63 @@ describe("readiness without a database", () => {
       expect(response.status).toBe(503);
       expect(await response.json()).toEqual({ status: "not ready" });
     } finally {
+      await unreachable.close();
+    }
+  });
+});
+
+describe("readiness of a database that is not migrated", () => {
+  it("is not ready until the migrations are applied", async () => {
+    const empty = await openMemoryDatabase();
+    try {
+      const server = createServer({ db: empty.db, logger: pino({ level: "silent" }) });
+      expect((await server.request("/readyz")).status).toBe(503);
+      expect((await server.request("/healthz")).status).toBe(200);
+      await migrateToLatest(empty.db);
+      expect((await server.request("/readyz")).status).toBe(200);
+    } finally {
+      await empty.close();
+    }
+  });
+});
+
+describe("graceful close", () => {
+  it("lets a request in flight finish, takes no new one, and closes once it is answered", async () => {
+    let release: () => void = () => {};
+    let started: () => void = () => {};
+    const inHandler = new Promise<void>((resolve) => (started = resolve));
+    const unreachable = await openDatabase({ databaseUrl: "postgresql://nobody@127.0.0.1:1/none", dataDir: "" });
+    const server = await listen(
+      createServer({
+        db: unreachable.db,
+        logger: pino({ level: "silent" }),
+        stripeWebhook: async (raw) => {
+          started();
+          await new Promise<void>((resolve) => (release = resolve));
+          return { status: 200, body: JSON.stringify({ handled: raw }) };
+        },
+      }),
+      { port: 0, host: "127.0.0.1" },
+    );
+    try {
+      const inFlight = fetch(`${server.url}/webhooks/stripe`, { method: "POST", body: "evt" });
+      await inHandler;
+      let closed = false;
+      const closing = server.close().then(() => (closed = true));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(closed).toBe(false);
+      await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+
+      release();
+      const response = await inFlight;
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ handled: "evt" });
+      // Promptly: the now idle keep-alive connection must not hold the shutdown for its timeout.
+      const answeredAt = Date.now();
+      await closing;
+      expect(Date.now() - answeredAt).toBeLessThan(1_500);
+    } finally {
+      release();
       await unreachable.close();
     }
   });

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pino from "pino";
@@ -16,6 +16,7 @@ describe("telegram webhook mode", () => {
   let telegram: Awaited<ReturnType<typeof startTelegramSim>>;
   let app: RunningApp;
   let publicUrl: string;
+  const scratch = mkdtempSync(path.join(tmpdir(), "esim-webhook-"));
 
   beforeAll(async () => {
     telegram = await startTelegramSim({ port: 0, token: TOKEN, botUsername: "webhook_test_bot" });
@@ -27,7 +28,7 @@ describe("telegram webhook mode", () => {
       BOT_MODE: "webhook",
       PUBLIC_URL: publicUrl,
       TELEGRAM_WEBHOOK_SECRET: SECRET,
-      DATA_DIR: path.join(mkdtempSync(path.join(tmpdir(), "esim-webhook-")), "data"),
+      DATA_DIR: path.join(scratch, "data"),
       PORT: String(port),
       HOST: "127.0.0.1",
     });
@@ -37,6 +38,7 @@ describe("telegram webhook mode", () => {
   afterAll(async () => {
     await app?.stop();
     await telegram?.close();
+    rmSync(scratch, { recursive: true, force: true });
   });
 
   it("registers PUBLIC_URL/webhooks/telegram with the secret and answers updates Telegram posts there", async () => {

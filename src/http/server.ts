@@ -95,11 +95,26 @@ export function listen(app: Hono, options: { port: number; host: string }): Prom
   });
 }
 
-function closeServer(server: ServerType | undefined): Promise<void> {
+/** How long requests in flight may take to finish after close() before their connections are cut. */
+const CLOSE_GRACE_MS = 10_000;
+
+/**
+ * Stops accepting connections and resolves once every request in flight has been answered.
+ * Idle keep-alive connections are closed at once and again as requests finish (a connection
+ * goes idle after its last response and would otherwise hold close() open for its keep-alive
+ * timeout); a request still running after the grace period has its connection cut.
+ */
+function closeServer(server: ServerType | undefined, graceMs = CLOSE_GRACE_MS): Promise<void> {
   return new Promise((resolve) => {
     if (!server) return resolve();
-    server.close(() => resolve());
-    // Keep-alive sockets would hold close() open; in-flight requests have finished by now.
-    if ("closeIdleConnections" in server) server.closeIdleConnections();
+    const http1 = "closeIdleConnections" in server ? server : undefined;
+    const sweep = setInterval(() => http1?.closeIdleConnections(), 50);
+    const deadline = setTimeout(() => http1?.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearInterval(sweep);
+      clearTimeout(deadline);
+      resolve();
+    });
+    http1?.closeIdleConnections();
   });
 }

@@ -49,19 +49,24 @@ async function createPgliteDatabase(): Promise<TestDatabase> {
 }
 
 async function createPostgresDatabase(adminUrl: string): Promise<TestDatabase> {
-  const name = `t_${randomBytes(6).toString("hex")}`;
-  await adminQuery(adminUrl, `create database ${name}`);
-  const url = withDatabase(adminUrl, name);
-  const handle = await openDatabase({ databaseUrl: url, dataDir: "", poolSize: 10 });
+  const empty = await createEmptyPostgresDatabase(adminUrl);
+  const handle = await openDatabase({ databaseUrl: empty.url, dataDir: "", poolSize: 10 });
   await migrateToLatest(handle.db);
   return {
     ...handle,
-    url,
+    url: empty.url,
     close: async () => {
       await handle.close();
-      await adminQuery(adminUrl, `drop database if exists ${name} with (force)`);
+      await empty.drop();
     },
   };
+}
+
+/** A new PostgreSQL database with nothing in it (not even migrations), for tests of migrating itself. */
+export async function createEmptyPostgresDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `t_${randomBytes(6).toString("hex")}`;
+  await adminQuery(adminUrl, `create database ${name}`);
+  return { url: withDatabase(adminUrl, name), drop: () => adminQuery(adminUrl, `drop database if exists ${name} with (force)`) };
 }
 
 async function adminQuery(url: string, text: string): Promise<void> {

@@ -29,6 +29,7 @@ describe.concurrent("start-up guards: real and simulated parts that must never m
     expect(code).not.toBe(0);
     for (const message of messages) expect(run.output()).toMatch(message);
     expect(run.output()).not.toMatch(/SANDBOX|listening/);
+    expect(run.output()).not.toMatch(/^\s+at .+[:)]/m);
     expect(existsSync(dataDir)).toBe(false);
     rmSync(path.dirname(dataDir), { recursive: true, force: true });
   });

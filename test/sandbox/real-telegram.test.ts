@@ -83,8 +83,13 @@ describe("npm start with only a bot token: the sandbox on real Telegram", () => 
     expect(fromBot.length).toBeGreaterThanOrEqual(4);
     for (const message of fromBot) expect(message.plainText ?? "").toMatch(new RegExp(`^${SANDBOX_MARKER}`, "u"));
 
-    product.child.kill("SIGINT");
+    // SIGTERM (what a service manager sends; test/startup.test.ts covers Ctrl-C's SIGINT): a clean stop.
+    product.child.kill("SIGTERM");
     expect(await product.exited).toBe(0);
+    expect(product.output()).toMatch(/"signal":"SIGTERM".*shutting down[^]*"msg":"stopped"/);
+    // The whole run's logs (stdout here: the chat is on Telegram) never show the bot token.
+    expect(product.output()).toContain("long polling started");
+    expect(product.output()).not.toContain(telegram.token.split(":")[1]);
     const sessionId = new URL(payLink).pathname.split("/").pop();
     const database = postgres ?? (await openDatabase({ dataDir }));
     try {

@@ -72,18 +72,49 @@ export class SandboxTerminal {
 
 export interface DeliveredEsim {
   pngPath: string;
+  /** What a phone's camera reads off the QR drawn on the screen itself. */
+  screenQr: string | undefined;
   smdpAddress: string;
   matchingId: string;
   iccid: string;
 }
 
-/** Reads the delivery as the screen shows it: the saved QR photo and the caption's install details. */
+/** Reads the delivery as the screen shows it: the saved QR photo, the QR drawn in the terminal and the caption's install details. */
 export async function waitForEsim(terminal: SandboxTerminal): Promise<DeliveredEsim> {
-  const photo = await terminal.waitFor(/photo saved: (\S+\.png)/, "the eSIM's QR photo");
+  const photo = await terminal.waitFor(/photo saved: (\S+\.png)\n((?:[ ]*[▄▀█][▄▀█ ]*\n)+)/, "the eSIM's QR photo, drawn on the screen");
+  const screenQr = decodeScreenQr((photo[2] ?? "").split("\n"));
   const iccid = await terminal.waitFor(/ICCID: `(\d+)`/, "the ICCID in the caption");
   const smdp = await terminal.waitFor(/SM-DP\+ address: `([^`]+)`/, "the SM-DP+ address in the caption");
   const code = await terminal.waitFor(/Activation code: `([^`]+)`/, "the activation code in the caption");
-  return { pngPath: photo[1] ?? "", iccid: iccid[1] ?? "", smdpAddress: smdp[1] ?? "", matchingId: code[1] ?? "" };
+  return { pngPath: photo[1] ?? "", screenQr, iccid: iccid[1] ?? "", smdpAddress: smdp[1] ?? "", matchingId: code[1] ?? "" };
+}
+
+/**
+ * Decodes a QR drawn with half blocks as a camera would see it on a dark terminal: each character
+ * is one module wide and two tall, a drawn half is light, a blank half is the dark background
+ * (which also surrounds the drawing).
+ */
+export function decodeScreenQr(lines: string[]): string | undefined {
+  const art = lines.map((line) => line.trimStart()).filter((line) => line !== "");
+  const modules: boolean[][] = art.flatMap((line) => {
+    const chars = [...line];
+    return [chars.map((c) => c === "█" || c === "▀"), chars.map((c) => c === "█" || c === "▄")];
+  });
+  const scale = 4;
+  const margin = 6;
+  const columns = Math.max(0, ...modules.map((row) => row.length));
+  const width = (columns + 2 * margin) * scale;
+  const height = (modules.length + 2 * margin) * scale;
+  if (modules.length === 0) return undefined;
+  const pixels = new Uint8ClampedArray(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const light = modules[Math.floor(y / scale) - margin]?.[Math.floor(x / scale) - margin] ?? false;
+      pixels.fill(light ? 255 : 0, (y * width + x) * 4, (y * width + x) * 4 + 3);
+      pixels[(y * width + x) * 4 + 3] = 255;
+    }
+  }
+  return jsQR(pixels, width, height)?.data;
 }
 
 export function decodeQrFile(pngPath: string): string | undefined {

@@ -44,6 +44,7 @@ describe("npm start with no settings: buying an eSIM in the terminal", () => {
     const orderId = (await terminal.waitFor(/payment for order #(\d+) was received/, "the payment notice"))[1];
     const esim = await waitForEsim(terminal);
     expect(decodeQrFile(esim.pngPath)).toBe(`LPA:1$${esim.smdpAddress}$${esim.matchingId}`);
+    expect(esim.screenQr).toBe(`LPA:1$${esim.smdpAddress}$${esim.matchingId}`);
     const cost = /Sale: order #(\d+) .*\(cost (\$[\d.]+)\)/.exec(terminal.run.output());
     expect(cost?.[1]).toBe(orderId);
 
@@ -75,6 +76,7 @@ describe("npm start with no settings: buying an eSIM in the terminal", () => {
     const orderId = (await terminal.waitFor(/payment for order #(\d+) was received/, "the payment notice"))[1];
     const esim = await waitForEsim(terminal);
     expect(decodeQrFile(esim.pngPath)).toBe(`LPA:1$${esim.smdpAddress}$${esim.matchingId}`);
+    expect(esim.screenQr).toBe(`LPA:1$${esim.smdpAddress}$${esim.matchingId}`);
     const story = await terminal.say(`/order ${orderId}`, new RegExp(`Order #${orderId} · (\\S+)[^]*?Price (\\$[\\d.]+)`), "the admin's order story");
     expect(story[1]).toBe("delivered");
     expect(story[2]).toBe(price);
