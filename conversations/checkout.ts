@@ -14,6 +14,8 @@ export interface CheckoutArgs {
   targetIccid?: string;
   /** How the plan was shown to the customer ("1 GB, 7 days — Germany only"); display only. */
   plan: string;
+  /** The price on the button the customer pressed: if we would charge another, they are asked first. */
+  shownPriceMinor: number;
 }
 
 export interface CheckoutConversationDeps {
@@ -36,7 +38,7 @@ const MAX_PRICE_QUESTIONS = 2;
  */
 export function createCheckoutConversation(deps: CheckoutConversationDeps) {
   return async function checkout(conversation: Conversation<BotContext, BaseContext>, ctx: BaseContext, args: CheckoutArgs): Promise<void> {
-    let outcome = await conversation.external(() => runCheckout(deps, args));
+    let outcome = await conversation.external(() => runCheckout(deps, { ...args, confirmedPriceMinor: args.shownPriceMinor }));
     for (let asked = 0; outcome.kind === "price_changed" && asked < MAX_PRICE_QUESTIONS; asked++) {
       const confirmedPriceMinor = outcome.priceMinor;
       const accepted = await askToAcceptPrice(conversation, ctx, outcome);

@@ -32,14 +32,16 @@ export const callbackData = {
   offers: (iso2: string, page: number) => checked(`o:${iso2}:${page}`),
   details: (iso2: string, bundleName: string) => checked(`b:${iso2}:${bundleKey(bundleName)}`),
   confirm: (iso2: string, bundleName: string) => checked(`k:${iso2}:${bundleKey(bundleName)}`),
-  pay: (iso2: string, bundleName: string) => checked(`p:${iso2}:${bundleKey(bundleName)}`),
+  /** The price travels only to notice that it changed since the customer saw it; what is charged comes from the database. */
+  pay: (iso2: string, bundleName: string, shownPriceMinor: number) => checked(`p:${iso2}:${bundleKey(bundleName)}:${shownPriceMinor}`),
   esims: (page: number) => checked(`m:${page}`),
   esim: (iccid: string) => checked(`e:${iccid}`),
   resend: (iccid: string) => checked(`eq:${iccid}`),
   refreshUsage: (iccid: string) => checked(`eu:${iccid}`),
   topUp: (iccid: string) => checked(`et:${iccid}`),
   topUpConfirm: (iccid: string, iso2: string, bundleName: string) => checked(`tk:${iccid}:${iso2}:${bundleKey(bundleName)}`),
-  topUpPay: (iccid: string, iso2: string, bundleName: string) => checked(`tp:${iccid}:${iso2}:${bundleKey(bundleName)}`),
+  topUpPay: (iccid: string, iso2: string, bundleName: string, shownPriceMinor: number) =>
+    checked(`tp:${iccid}:${iso2}:${bundleKey(bundleName)}:${shownPriceMinor}`),
   language: (language: Language) => checked(`l:${language}`),
   payAgain: (orderId: number) => checked(`a:${orderId}`),
   priceAccepted: "cc:y",
@@ -50,6 +52,7 @@ const ISO = "([A-Z]{2})";
 const KEY = "([A-Za-z0-9_-]{10})";
 const PAGE = "(\\d{1,4})";
 const ICCID = "([0-9A-Fa-f]{10,22})";
+const AMOUNT = "(\\d{1,9})";
 
 /** Patterns of the callback data above; anything else is stale or forged. */
 export const callbackPattern = {
@@ -58,14 +61,14 @@ export const callbackPattern = {
   offers: new RegExp(`^o:${ISO}:${PAGE}$`),
   details: new RegExp(`^b:${ISO}:${KEY}$`),
   confirm: new RegExp(`^k:${ISO}:${KEY}$`),
-  pay: new RegExp(`^p:${ISO}:${KEY}$`),
+  pay: new RegExp(`^p:${ISO}:${KEY}:${AMOUNT}$`),
   esims: new RegExp(`^m:${PAGE}$`),
   esim: new RegExp(`^e:${ICCID}$`),
   resend: new RegExp(`^eq:${ICCID}$`),
   refreshUsage: new RegExp(`^eu:${ICCID}$`),
   topUp: new RegExp(`^et:${ICCID}$`),
   topUpConfirm: new RegExp(`^tk:${ICCID}:${ISO}:${KEY}$`),
-  topUpPay: new RegExp(`^tp:${ICCID}:${ISO}:${KEY}$`),
+  topUpPay: new RegExp(`^tp:${ICCID}:${ISO}:${KEY}:${AMOUNT}$`),
   language: /^l:(en|ru|tr)$/,
   payAgain: /^a:(\d{1,12})$/,
 } as const;

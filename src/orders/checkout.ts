@@ -20,7 +20,10 @@ export interface CheckoutInput {
   customerId: number;
   bundleName: string;
   targetIccid?: string;
-  /** The price the customer agreed to after a price_changed answer. Only ever accepted if we quoted it. */
+  /**
+   * The price the customer saw on the Pay button, or accepted after a price_changed answer. It is never charged as
+   * such: it only decides whether the price we charge must be shown to them again first.
+   */
   confirmedPriceMinor?: number;
 }
 
@@ -154,13 +157,15 @@ async function quote(
 
 /**
  * The customer pays the price they saw (the catalogue price, or a price we quoted them since) as long as it keeps
- * the minimum margin over today's cost; otherwise they are asked again. A price from the chat is never trusted as such.
+ * the minimum margin over today's cost. A price they saw that we do not quote today (the catalogue moved since, or
+ * the button was forged) is never charged: they are shown today's price and asked again.
  */
 function priceFor(pricing: PricingSettings, bundle: CatalogueBundleRow, costMinor: number, confirmedPriceMinor: number | undefined): Quote | CheckoutOutcome {
   const cataloguePrice = retailPriceMinor(bundle.cost_minor, pricing);
   const currentPrice = retailPriceMinor(costMinor, pricing);
-  const seen = confirmedPriceMinor === currentPrice || confirmedPriceMinor === cataloguePrice ? confirmedPriceMinor : cataloguePrice;
-  if (marginMinor(seen, costMinor) >= pricing.minMarginMinor) return { priceMinor: seen, costMinor, currency: bundle.currency };
+  const seen = confirmedPriceMinor ?? cataloguePrice;
+  const quoted = seen === currentPrice || seen === cataloguePrice;
+  if (quoted && marginMinor(seen, costMinor) >= pricing.minMarginMinor) return { priceMinor: seen, costMinor, currency: bundle.currency };
   return { kind: "price_changed", bundleName: bundle.name, priceMinor: currentPrice, currency: bundle.currency };
 }
 

@@ -164,6 +164,26 @@ describe.each(testDatabaseTargets())("buying an eSIM in the chat on $kind", (tar
     expect(h.stripe.control.sessions()).toHaveLength(sessionsBefore + 1);
   });
 
+  it("a price that rose after the confirmation screen is never charged unasked, even when the catalogue already knows it", async () => {
+    const user = h.user(2_160, "en");
+    const plans = await user.send("Portugal");
+    const confirm = await user.press(await user.press(plans, /^b:/), /^🛒/);
+    const offer = h.catalogue.offersForCountry("PT").find((o) => textOf(confirm).includes(`$${(o.priceMinor / 100).toFixed(2)}`))!;
+    // The provider's cost rises a little and the catalogue picks it up before the customer presses Pay.
+    h.esimgo.control.setBundlePrice(offer.name, (offer.costMinor + 150) / 100);
+    expect((await h.catalogue.sync()).ok).toBe(true);
+    const before = user.lastMessageId();
+    await user.press(confirm, /^✅/);
+    const question = await user.waitFor((m) => m.message_id > before && textOf(m).includes("has just changed"));
+    const newPriceMinor = h.catalogue.offersForCountry("PT").find((o) => o.name === offer.name)!.priceMinor;
+    expect(newPriceMinor).toBeGreaterThan(offer.priceMinor);
+    expect(textOf(question)).toContain(`$${(newPriceMinor / 100).toFixed(2)}`);
+    await user.press(question, "cc:y");
+    const link = await user.waitFor((m) => m.message_id > question.message_id && buttonsOf(m).some((b) => b.url !== undefined));
+    expect(buttonsOf(link).find((b) => b.url)!.text).toBe(`💳 Pay $${(newPriceMinor / 100).toFixed(2)}`);
+    expect((await latestOrderOf(database.db, user.profile.id)).price_minor).toBe(newPriceMinor);
+  });
+
   /** Japan's first plan at three times its cost: Pay gets the question whether the new price is accepted. */
   async function priceQuestion(user: HarnessUser, query: string, iso2: string): Promise<{ question: SimMessage; newPriceMinor: number }> {
     const plans = await user.send(query);

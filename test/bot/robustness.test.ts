@@ -126,7 +126,7 @@ describe.each(testDatabaseTargets())("operators, stale buttons and hostile input
     const [garbage] = await forged("zz:<script>");
     expect(garbage?.payload.text).toBe("This button has expired. Please start again from the menu.");
     const [priceInData] = await forged("p:DE:AAAAAAAAAA:1");
-    expect(priceInData?.payload.text).toBe("This button has expired. Please start again from the menu.");
+    expect(priceInData?.payload.text).toBe("This plan is no longer available. Please choose another one.");
     await forged("b:DE:AAAAAAAAAA");
     expect(textOf(user.current(menu.message_id))).toBe("This plan is no longer available. Please choose another one.");
     await forged("e:8944500000000000001");

@@ -52,11 +52,33 @@ describe.each(testDatabaseTargets())("checkout on $kind", (target) => {
     expect(order?.provider_cost_minor).toBe(oldCost + 1);
   });
 
-  it("never charges a price typed into the chat", async () => {
+  it("never charges a price from the chat: a price we do not quote is answered with today's price, and nothing is opened", async () => {
     const catalogue = retailPriceMinor(await cost(), pricing);
-    const outcome = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE, confirmedPriceMinor: 1 });
-    expect(outcome).toMatchObject({ kind: "link", priceMinor: catalogue });
+    for (const forged of [1, catalogue - 1, catalogue + 100]) {
+      const outcome = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE, confirmedPriceMinor: forged });
+      expect(outcome).toEqual({ kind: "price_changed", bundleName: BUNDLE, priceMinor: catalogue, currency: "USD" });
+    }
+    expect(sessions()).toHaveLength(0);
+    expect(await orderCount()).toBe(0);
+    const honest = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE, confirmedPriceMinor: catalogue });
+    expect(honest).toMatchObject({ kind: "link", priceMinor: catalogue });
     expect(sessions().map((s) => s.amount_total)).toEqual([catalogue]);
+  });
+
+  it("asks again when the catalogue price rose after the customer saw the Pay button", async () => {
+    const oldCost = await cost();
+    const seenPrice = retailPriceMinor(oldCost, pricing);
+    // Someone else's checkout (or a sync) already recorded the higher cost: the catalogue price is the new one.
+    h.esimSim.control.setBundlePrice(BUNDLE, (oldCost + 200) / 100);
+    await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE });
+    await h.db.deleteFrom("order_events").execute();
+    await h.db.deleteFrom("orders").execute();
+    const sessionsBefore = sessions().length;
+
+    const newPrice = retailPriceMinor(oldCost + 200, pricing);
+    const outcome = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE, confirmedPriceMinor: seenPrice });
+    expect(outcome).toEqual({ kind: "price_changed", bundleName: BUNDLE, priceMinor: newPrice, currency: "USD" });
+    expect(sessions()).toHaveLength(sessionsBefore);
   });
 
   it("refuses to take money the provider balance cannot cover, and alerts the admins", async () => {

@@ -99,6 +99,7 @@ async function payAgain(ctx: BotContext, deps: FeatureDeps, orderId: number): Pr
   await startCheckout(ctx, {
     bundleName: bundle.name,
     plan: planTitle(bundle, bundle.countries[0] ?? "", ctx.t, ctx.language),
+    shownPriceMinor: order.price_minor,
     ...(order.target_iccid ? { targetIccid: order.target_iccid } : {}),
   });
 }

@@ -52,7 +52,12 @@ export function myEsimsFeature(deps: FeatureDeps): Composer<BotContext> {
       const bundle = findOffer(deps, iso2, ctx.match[3]!);
       if (!bundle) return show(ctx, topUpGoneScreen(ctx, esim));
       await ctx.answerCallbackQuery();
-      await startCheckout(ctx, { bundleName: bundle.name, targetIccid: esim.iccid, plan: planTitle(bundle, iso2, ctx.t, ctx.language) });
+      await startCheckout(ctx, {
+        bundleName: bundle.name,
+        targetIccid: esim.iccid,
+        plan: planTitle(bundle, iso2, ctx.t, ctx.language),
+        shownPriceMinor: Number(ctx.match[4]),
+      });
     }),
   );
   return feature;
@@ -191,7 +196,7 @@ function topUpConfirmScreen(ctx: BaseContext, esim: OwnedEsim, bundle: BundleVie
     price: amount,
   });
   const keyboard = new InlineKeyboard()
-    .text(ctx.t("btn-pay", { price: amount }), callbackData.topUpPay(esim.iccid, iso2, bundle.name))
+    .text(ctx.t("btn-pay", { price: amount }), callbackData.topUpPay(esim.iccid, iso2, bundle.name, bundle.priceMinor))
     .text(ctx.t("btn-change"), callbackData.topUp(esim.iccid));
   return { text, keyboard };
 }

@@ -19,7 +19,7 @@ export function offersFeature(deps: FeatureDeps): Composer<BotContext> {
     const bundle = findOffer(deps, iso2, ctx.match[2]!);
     if (!bundle) return tellBundleGone(ctx, iso2);
     await ctx.answerCallbackQuery();
-    await startCheckout(ctx, { bundleName: bundle.name, plan: planTitle(bundle, iso2, ctx.t, ctx.language) });
+    await startCheckout(ctx, { bundleName: bundle.name, plan: planTitle(bundle, iso2, ctx.t, ctx.language), shownPriceMinor: Number(ctx.match[3]) });
   });
   return feature;
 }
@@ -123,7 +123,7 @@ export function confirmScreen(ctx: BaseContext, bundle: BundleView, iso2: string
     price: amount,
   });
   const keyboard = new InlineKeyboard()
-    .text(ctx.t("btn-pay", { price: amount }), callbackData.pay(iso2, bundle.name))
+    .text(ctx.t("btn-pay", { price: amount }), callbackData.pay(iso2, bundle.name, bundle.priceMinor))
     .text(ctx.t("btn-change"), callbackData.offers(iso2, 0));
   return { text, keyboard };
 }
