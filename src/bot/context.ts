@@ -7,6 +7,7 @@ import type { CustomerDirectory, Language } from "../customers/index.ts";
 import type { Customer, Database } from "../db/schema.ts";
 import type { Logger } from "../logger.ts";
 import type { Shop } from "../orders/index.ts";
+import type { ScreenCache } from "./ui.ts";
 
 export interface BotSettings {
   adminIds: number[];
@@ -26,6 +27,8 @@ export interface FeatureDeps {
   db: Kysely<Database>;
   customers: CustomerDirectory;
   catalogue: Catalogue;
+  /** Offer screens, per language; they are most of what browsing costs to render. */
+  screens: ScreenCache;
   shop: Shop;
   settings: Required<Pick<BotSettings, "pageSize">> & BotSettings;
 }
@@ -35,19 +38,16 @@ export interface BotFlavor {
   logger: Logger;
   /** The language every text of this update is rendered in. */
   language: Language;
-  /** Set in private chats: the customer row of the sender. */
+  /** The sender's customer row, when they have one. */
   customer?: Customer;
+  /** The sender's customer row, created now if they have none yet (orders, eSIMs and settings need one). */
+  ensureCustomer(): Promise<Customer>;
 }
 
 /** The context inside conversations: the same flavours, without conversation controls. */
 export type BaseContext = Context & I18nFlavor & BotFlavor;
 export type BotContext = ConversationFlavor<BaseContext>;
 
-export function customerOf(ctx: BotFlavor): Customer {
-  if (!ctx.customer) throw new Error("no customer on this update (not a private chat?)");
-  return ctx.customer;
-}
-
-export function customerIdOf(ctx: BotFlavor): number {
-  return customerOf(ctx).id;
+export async function customerIdOf(ctx: BotFlavor): Promise<number> {
+  return (await ctx.ensureCustomer()).id;
 }

@@ -5,7 +5,7 @@ import type { UserFromGetMe } from "grammy/types";
 import type { Kysely } from "kysely";
 import { createCheckoutConversation, CHECKOUT_CONVERSATION } from "../../conversations/checkout.ts";
 import type { Catalogue } from "../catalogue/index.ts";
-import { createCustomerDirectory, toLanguage } from "../customers/index.ts";
+import { createCustomerDirectory, type CustomerDirectory } from "../customers/index.ts";
 import type { Database } from "../db/schema.ts";
 import type { Logger } from "../logger.ts";
 import type { Shop } from "../orders/index.ts";
@@ -18,6 +18,7 @@ import { offersFeature } from "./features/offers.ts";
 import { searchFeature } from "./features/search.ts";
 import { unhandledFeature } from "./features/unhandled.ts";
 import { sharedI18n } from "./i18n.ts";
+import { createScreenCache } from "./ui.ts";
 import { isCheckoutData } from "./callback-data.ts";
 import { answerEveryCallbackQuery, contextSetup, floodLimit, loadCustomer, privateChatGuard, sandboxMarker, trackBlocking } from "./middleware.ts";
 
@@ -58,15 +59,16 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   });
   const settings = { ...deps.settings, pageSize: deps.settings.pageSize ?? DEFAULT_PAGE_SIZE };
   const customers = createCustomerDirectory(deps.db);
-  const features: FeatureDeps = { db: deps.db, customers, catalogue: deps.catalogue, shop: deps.shop, settings };
+  const screens = createScreenCache(() => deps.catalogue.revision());
+  const features: FeatureDeps = { db: deps.db, customers, catalogue: deps.catalogue, screens, shop: deps.shop, settings };
 
   bot.api.config.use(autoRetry(AUTO_RETRY));
-  bot.use(contextSetup(deps.logger));
+  bot.use(contextSetup(deps.logger) as Middleware<BotContext>);
   bot.use(answerEveryCallbackQuery());
   bot.use(floodLimit(settings.rateLimit ?? DEFAULT_RATE_LIMIT));
   bot.use(trackBlocking(deps.db));
   bot.use(privateChatGuard());
-  bot.use(loadCustomer(customers));
+  bot.use(loadCustomer(customers) as Middleware<BotContext>);
   bot.use(sharedI18n().middleware());
   bot.use(sandboxMarker(settings.sandbox) as Middleware<BotContext>);
 
@@ -80,7 +82,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
     .filter(isCheckoutUpdate)
     .use(
       purgeStaleConversations(storage, deps.logger),
-      conversations<BotContext, BaseContext>({ storage, plugins: conversationPlugins(deps) }),
+      conversations<BotContext, BaseContext>({ storage, plugins: conversationPlugins(deps, customers) }),
       createConversation(createCheckoutConversation({ shop: deps.shop, logger: deps.logger }), { id: CHECKOUT_CONVERSATION }),
     );
   chat.use(menuFeature(features));
@@ -117,12 +119,11 @@ function purgeStaleConversations(storage: KyselyConversationStorage<BotContext>,
 }
 
 /** Conversations build fresh contexts and a fresh Api: give them the same logger, language, i18n, retries and sandbox marker. */
-function conversationPlugins(deps: BotDeps): Middleware<BaseContext>[] {
+function conversationPlugins(deps: BotDeps, customers: CustomerDirectory): Middleware<BaseContext>[] {
   return [
+    contextSetup(deps.logger.child({ conversation: CHECKOUT_CONVERSATION })),
+    loadCustomer(customers),
     async (ctx, next) => {
-      ctx.logger = deps.logger.child({ update_id: ctx.update.update_id, conversation: CHECKOUT_CONVERSATION });
-      const row = ctx.from ? await deps.db.selectFrom("customers").select("language").where("telegram_id", "=", ctx.from.id).executeTakeFirst() : undefined;
-      ctx.language = toLanguage(row?.language ?? ctx.from?.language_code);
       ctx.api.config.use(autoRetry(AUTO_RETRY));
       await next();
     },

@@ -1,7 +1,8 @@
 import { limit } from "@grammyjs/ratelimiter";
 import { InlineKeyboard, type MiddlewareFn, type NextFunction } from "grammy";
 import type { Kysely } from "kysely";
-import { toLanguage, type CustomerDirectory } from "../customers/index.ts";
+import type { User } from "grammy/types";
+import { toLanguage, type CustomerDirectory, type TelegramProfile } from "../customers/index.ts";
 import type { Database } from "../db/schema.ts";
 import type { Logger } from "../logger.ts";
 import type { BaseContext, BotContext } from "./context.ts";
@@ -9,10 +10,11 @@ import { translatorFor } from "./i18n.ts";
 import { sandboxTransformer } from "./ui.ts";
 
 /** ctx.logger with the update id; the language of the sender until the customer row says otherwise. */
-export function contextSetup(logger: Logger): MiddlewareFn<BotContext> {
+export function contextSetup(logger: Logger): MiddlewareFn<BaseContext> {
   return async (ctx, next) => {
     ctx.logger = logger.child({ update_id: ctx.update.update_id });
     ctx.language = toLanguage(ctx.from?.language_code);
+    ctx.ensureCustomer = () => Promise.reject(new Error("no customer on this update (not from a person?)"));
     await next();
   };
 }
@@ -95,20 +97,26 @@ export function trackBlocking(db: Kysely<Database>): MiddlewareFn<BotContext> {
   };
 }
 
-/** Finds or creates the sender's customer row and takes the language from it. */
-export function loadCustomer(customers: CustomerDirectory): MiddlewareFn<BotContext> {
+/** The sender's customer row, if they have one, and the language it says; ensureCustomer creates it when needed. */
+export function loadCustomer(customers: CustomerDirectory): MiddlewareFn<BaseContext> {
   return async (ctx, next) => {
     const from = ctx.from;
     if (from && !from.is_bot) {
-      ctx.customer = await customers.resolve({
-        telegramId: from.id,
-        firstName: from.first_name,
-        ...(from.username ? { username: from.username } : {}),
-        ...(from.language_code ? { languageCode: from.language_code } : {}),
-      });
-      ctx.language = toLanguage(ctx.customer.language);
+      const profile = telegramProfileOf(from);
+      ctx.customer = await customers.lookup(profile);
+      if (ctx.customer) ctx.language = toLanguage(ctx.customer.language);
+      ctx.ensureCustomer = async () => (ctx.customer ??= await customers.ensure(profile));
     }
     await next();
+  };
+}
+
+function telegramProfileOf(from: User): TelegramProfile {
+  return {
+    telegramId: from.id,
+    firstName: from.first_name,
+    ...(from.username ? { username: from.username } : {}),
+    ...(from.language_code ? { languageCode: from.language_code } : {}),
   };
 }
 

@@ -46,6 +46,8 @@ export interface Catalogue {
   load(): Promise<void>;
   /** False while there is no catalogue at all: the shop is briefly unavailable. */
   isAvailable(): boolean;
+  /** Changes whenever the offers are rebuilt: what was derived from the old ones is stale. */
+  revision(): number;
   /** Offers for a country: local bundles first, then regional, then global; by data (unlimited last), then days. */
   offersForCountry(iso2: string): BundleView[];
   /** Countries at least one active bundle covers, by English name. */
@@ -67,12 +69,14 @@ export function createCatalogue(deps: CatalogueDeps): Catalogue {
   let offers: OfferIndex = EMPTY_OFFER_INDEX;
   let countriesCache: Country[] | undefined;
   let loaded = false;
+  let revision = 0;
   let running: Promise<SyncOutcome> | undefined;
 
   async function load(): Promise<void> {
     const rows = await activeBundleRows(db);
     offers = buildOfferIndex(rows.map((row) => toBundleView(row, deps.pricing)));
     countriesCache = undefined;
+    revision++;
     loaded = true;
   }
 
@@ -148,6 +152,7 @@ export function createCatalogue(deps: CatalogueDeps): Catalogue {
     startPeriodicSync,
     load,
     isAvailable: () => offers.byName.size > 0,
+    revision: () => revision,
     offersForCountry: (iso2) => [...(offers.byCountry.get(iso2.trim().toUpperCase()) ?? [])],
     countriesWithOffers: () => [...countriesWithOffers()],
     bundle: (name) => offers.byName.get(name),

@@ -44,6 +44,23 @@ export function searchCountries(query: string, limit = DEFAULT_LIMIT): CountrySe
   return rankAndDecide(idx, limit, normalized.length);
 }
 
+/**
+ * searchCountries that remembers its recent answers: travellers type the same few destinations over and over,
+ * and the countries never change while the process runs.
+ */
+export function rememberingCountrySearch(maxEntries = 2_000): (query: string, limit?: number) => CountrySearchResult {
+  const recent = new Map<string, CountrySearchResult>();
+  return (query, limit = DEFAULT_LIMIT) => {
+    const key = `${limit}:${query}`;
+    let result = recent.get(key);
+    if (!result) {
+      if (recent.size >= maxEntries) recent.clear();
+      recent.set(key, (result = searchCountries(query, limit)));
+    }
+    return result;
+  };
+}
+
 function countryOfFlag(text: string): Country | undefined {
   const codePoints = [...text.replace(/\uFE0F/g, "")].map((ch) => ch.codePointAt(0) ?? 0);
   if (codePoints.length !== 2 || !codePoints.every(isRegionalIndicator)) return undefined;

@@ -12,7 +12,7 @@ export {
   type CountrySearchResult,
   type RegionId,
 } from "./countries.ts";
-export { searchCountries } from "./country-search.ts";
+export { rememberingCountrySearch, searchCountries } from "./country-search.ts";
 export { createCatalogue, type Catalogue, type CatalogueDeps, type SyncOutcome } from "./catalogue.ts";
 export type { BundleView, CostStats } from "./offers.ts";
 export { scopeOf, GLOBAL_MIN_COUNTRIES, type BundleScope, type ScopeInfo } from "./scope.ts";

@@ -42,51 +42,66 @@ export async function setCustomerLanguage(db: Kysely<Database>, customerId: numb
   await db.updateTable("customers").set({ language, updated_at: new Date() }).where("id", "=", customerId).execute();
 }
 
-/** The customers of one chat channel, with the rows of recent senders kept in memory. */
+/** The customers of one chat channel, with what is known of recent senders kept in memory. */
 export interface CustomerDirectory {
-  /** The sender's row: from memory while it is fresh and the profile is unchanged, otherwise one upsert. */
-  resolve(profile: TelegramProfile): Promise<Customer>;
+  /** The sender's row if they have one. Reads only: browsing never writes a row. */
+  lookup(profile: TelegramProfile): Promise<Customer | undefined>;
+  /** The sender's row, created now if this is the first time they need one (an order, a setting). */
+  ensure(profile: TelegramProfile): Promise<Customer>;
   setLanguage(customer: Customer, language: Language): Promise<Customer>;
 }
 
 export interface CustomerDirectoryOptions {
-  /** How long a row is reused. Another instance's language change shows here after at most this long. */
+  /** How long what was read is reused. Another instance's change shows here after at most this long. */
   ttlMs?: number;
   maxEntries?: number;
   now?: () => number;
 }
 
-interface CachedCustomer {
-  customer: Customer;
+interface Known {
+  /** Undefined: the sender has no row (yet). */
+  customer: Customer | undefined;
   profile: string;
   expiresAt: number;
 }
 
 /**
- * Every update needs its sender's row, and a busy chat sends several updates a second: writing the same row each
- * time was one database round trip per update for nothing.
+ * Every update needs to know its sender, and a busy chat sends several updates a second: reading (let alone
+ * writing) the same row each time was a database round trip per update for nothing. Most people who open the bot
+ * only look around, so a row is written only when they first need one.
  */
 export function createCustomerDirectory(db: Kysely<Database>, options: CustomerDirectoryOptions = {}): CustomerDirectory {
   const { ttlMs = 30_000, maxEntries = 10_000, now = Date.now } = options;
-  const cache = new Map<number, CachedCustomer>();
-  const remember = (customer: Customer, profile: string): Customer => {
-    cache.delete(customer.telegram_id);
-    if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as number);
-    cache.set(customer.telegram_id, { customer, profile, expiresAt: now() + ttlMs });
+  const known = new Map<number, Known>();
+  const profileKey = (profile: TelegramProfile) => `${profile.firstName ?? ""}\u0000${profile.username ?? ""}`;
+  const fresh = (profile: TelegramProfile): Known | undefined => {
+    const entry = known.get(profile.telegramId);
+    return entry && entry.profile === profileKey(profile) && entry.expiresAt > now() ? entry : undefined;
+  };
+  const remember = (profile: TelegramProfile, customer: Customer | undefined): Customer | undefined => {
+    known.delete(profile.telegramId);
+    if (known.size >= maxEntries) known.delete(known.keys().next().value as number);
+    known.set(profile.telegramId, { customer, profile: profileKey(profile), expiresAt: now() + ttlMs });
     return customer;
   };
+  const upsert = async (profile: TelegramProfile) => remember(profile, await upsertCustomer(db, profile)) as Customer;
+
   return {
-    async resolve(profile) {
-      const key = `${profile.firstName ?? ""}\u0000${profile.username ?? ""}`;
-      const cached = cache.get(profile.telegramId);
-      if (cached && cached.profile === key && cached.expiresAt > now()) return cached.customer;
-      return remember(await upsertCustomer(db, profile), key);
+    async lookup(profile) {
+      const entry = fresh(profile);
+      if (entry) return entry.customer;
+      const row = await db.selectFrom("customers").selectAll().where("telegram_id", "=", profile.telegramId).executeTakeFirst();
+      const renamed = row && (row.first_name !== (profile.firstName ?? null) || row.username !== (profile.username ?? null));
+      return renamed ? upsert(profile) : remember(profile, row);
+    },
+    async ensure(profile) {
+      return fresh(profile)?.customer ?? upsert(profile);
     },
     async setLanguage(customer, language) {
       await setCustomerLanguage(db, customer.id, language);
       const updated = { ...customer, language };
-      const cached = cache.get(customer.telegram_id);
-      if (cached) cached.customer = updated;
+      const entry = known.get(customer.telegram_id);
+      if (entry) entry.customer = updated;
       return updated;
     },
   };

@@ -1,7 +1,7 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { SUPPORTED_LANGUAGES, type Language } from "../../customers/index.ts";
 import type { Order } from "../../db/schema.ts";
-import { customerIdOf, customerOf, type BaseContext, type BotContext, type FeatureDeps } from "../context.ts";
+import { customerIdOf, type BaseContext, type BotContext, type FeatureDeps } from "../context.ts";
 import { callbackData, callbackPattern, pageNumber } from "../callback-data.ts";
 import { startCheckout } from "../checkout.ts";
 import { planTitle } from "../format.ts";
@@ -17,6 +17,8 @@ export function menuFeature(deps: FeatureDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
 
   feature.command("start", async (ctx) => {
+    // Starting the bot makes a person a customer; browsing without /start (a forwarded link) writes nothing.
+    await ctx.ensureCustomer();
     const payload = ORDER_PAYLOAD.exec(ctx.match.trim());
     if (payload) return returnFromPayment(ctx, deps, payload[1] as "paid" | "cancel", Number(payload[2]));
     await show(ctx, mainMenu(ctx, ctx.t("welcome", { name: ctx.from?.first_name ?? "" })));
@@ -42,7 +44,7 @@ export function menuFeature(deps: FeatureDeps): Composer<BotContext> {
   });
   feature.callbackQuery(callbackPattern.language, async (ctx) => {
     const language = ctx.match[1] as Language;
-    ctx.customer = await deps.customers.setLanguage(customerOf(ctx), language);
+    ctx.customer = await deps.customers.setLanguage(await ctx.ensureCustomer(), language);
     ctx.language = language;
     ctx.i18n.useLocale(language);
     await show(ctx, mainMenu(ctx, ctx.t("language-set")));
@@ -75,7 +77,7 @@ function languageScreen(ctx: BaseContext): Screen {
 }
 
 async function returnFromPayment(ctx: BotContext, deps: FeatureDeps, kind: "paid" | "cancel", orderId: number): Promise<void> {
-  const order = await deps.shop.customerOrder(customerIdOf(ctx), orderId);
+  const order = await deps.shop.customerOrder(await customerIdOf(ctx), orderId);
   if (!order) return show(ctx, mainMenu(ctx, ctx.t("start-order-unknown")));
   const id = String(order.id);
   if (kind === "paid") {
@@ -89,7 +91,7 @@ async function returnFromPayment(ctx: BotContext, deps: FeatureDeps, kind: "paid
 
 /** A new (or the same, still valid) payment link for an unpaid order; the shop reuses or renews the session. */
 async function payAgain(ctx: BotContext, deps: FeatureDeps, orderId: number): Promise<void> {
-  const order = await deps.shop.customerOrder(customerIdOf(ctx), orderId);
+  const order = await deps.shop.customerOrder(await customerIdOf(ctx), orderId);
   if (!order || !PAYABLE_AGAIN.has(order.status)) {
     return show(ctx, { text: ctx.t("order-not-payable", { order: String(orderId) }), keyboard: menuKeyboard(ctx) });
   }

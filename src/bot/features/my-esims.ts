@@ -64,7 +64,7 @@ export function myEsimsFeature(deps: FeatureDeps): Composer<BotContext> {
 }
 
 async function withOwnedEsim(ctx: BotContext, deps: FeatureDeps, iccid: string, action: (esim: OwnedEsim) => Promise<void>): Promise<void> {
-  const esim = await ownedEsim(deps.db, customerIdOf(ctx), iccid);
+  const esim = await ownedEsim(deps.db, await customerIdOf(ctx), iccid);
   if (!esim) return show(ctx, { text: ctx.t("esim-not-found"), keyboard: new InlineKeyboard().text(ctx.t("btn-back-esims"), callbackData.esims(0)) });
   await action(esim);
 }
@@ -82,7 +82,7 @@ async function ownedEsim(db: Kysely<Database>, customerId: number, iccid: string
 }
 
 async function listScreen(ctx: BotContext, deps: FeatureDeps, page: number): Promise<Screen> {
-  const customerId = customerIdOf(ctx);
+  const customerId = await customerIdOf(ctx);
   const size = deps.settings.pageSize;
   const first = await deps.shop.customerEsims(customerId, { offset: page * size, limit: size });
   if (first.total === 0) return { text: ctx.t("my-esims-empty"), keyboard: new InlineKeyboard().text(ctx.t("menu-buy"), callbackData.nav("buy")).row().text(ctx.t("btn-menu"), callbackData.nav("menu")) };
@@ -105,7 +105,7 @@ async function listScreen(ctx: BotContext, deps: FeatureDeps, page: number): Pro
 
 async function usageOf(ctx: BaseContext, deps: FeatureDeps, iccid: string, refresh = false): Promise<UsageView | undefined> {
   try {
-    return await deps.shop.esimUsage(customerIdOf(ctx), iccid, { refresh });
+    return await deps.shop.esimUsage(await customerIdOf(ctx), iccid, { refresh });
   } catch (error) {
     ctx.logger.warn({ err: error, iccid }, "usage lookup failed");
     return undefined;
@@ -149,7 +149,7 @@ export function usageText(ctx: BaseContext, usage: UsageView | undefined, now = 
 }
 
 async function resendInstallDetails(ctx: BotContext, deps: FeatureDeps, esim: OwnedEsim): Promise<void> {
-  const details = await deps.shop.installDetails(customerIdOf(ctx), esim.iccid);
+  const details = await deps.shop.installDetails(await customerIdOf(ctx), esim.iccid);
   if (!details) {
     await ctx.answerCallbackQuery({ text: ctx.t("resend-unavailable"), show_alert: true });
     return;
@@ -176,7 +176,7 @@ async function topUpScreen(ctx: BotContext, deps: FeatureDeps, esim: OwnedEsim):
   const askable = askFirst.slice(0, MAX_TOP_UP_QUESTIONS);
   for (let start = 0; start < askable.length && compatible.size < wanted; start += wanted) {
     const batch = askable.slice(start, start + wanted).map((offer) => offer.name);
-    for (const name of await deps.shop.topUpOffers(customerIdOf(ctx), esim.iccid, batch)) compatible.add(name);
+    for (const name of await deps.shop.topUpOffers(await customerIdOf(ctx), esim.iccid, batch)) compatible.add(name);
   }
   const offers = candidates.filter((offer) => compatible.has(offer.name)).slice(0, wanted);
   if (offers.length === 0) return { text: ctx.t("topup-none"), keyboard: back };

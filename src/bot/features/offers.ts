@@ -12,8 +12,8 @@ export function offersFeature(deps: FeatureDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
 
   feature.callbackQuery(callbackPattern.offers, (ctx) => show(ctx, offersScreen(ctx, deps, ctx.match[1]!, pageNumber(ctx.match[2]))));
-  feature.callbackQuery(callbackPattern.details, (ctx) => showOffer(ctx, deps, ctx.match[1]!, ctx.match[2]!, detailsScreen));
-  feature.callbackQuery(callbackPattern.confirm, (ctx) => showOffer(ctx, deps, ctx.match[1]!, ctx.match[2]!, confirmScreen));
+  feature.callbackQuery(callbackPattern.details, (ctx) => showOffer(ctx, deps, ctx.match[1]!, ctx.match[2]!, "details", detailsScreen));
+  feature.callbackQuery(callbackPattern.confirm, (ctx) => showOffer(ctx, deps, ctx.match[1]!, ctx.match[2]!, "confirm", confirmScreen));
   feature.callbackQuery(callbackPattern.pay, async (ctx) => {
     const iso2 = ctx.match[1]!;
     const bundle = findOffer(deps, iso2, ctx.match[2]!);
@@ -34,11 +34,12 @@ async function showOffer(
   deps: FeatureDeps,
   iso2: string,
   key: string,
+  kind: string,
   screen: (ctx: BaseContext, bundle: BundleView, iso2: string) => Screen,
 ): Promise<void> {
   const bundle = findOffer(deps, iso2, key);
   if (!bundle) return tellBundleGone(ctx, iso2);
-  await show(ctx, screen(ctx, bundle, iso2));
+  await show(ctx, deps.screens.get(`${kind}:${ctx.language}:${iso2}:${bundle.name}`, () => screen(ctx, bundle, iso2)));
 }
 
 /** An old button of a plan that is no longer sold: says so on the message and in the answer. */
@@ -48,6 +49,10 @@ async function tellBundleGone(ctx: BotContext, iso2: string): Promise<void> {
 }
 
 export function offersScreen(ctx: BaseContext, deps: FeatureDeps, iso2: string, page: number): Screen {
+  return deps.screens.get(`offers:${ctx.language}:${iso2}:${page}`, () => buildOffersScreen(ctx, deps, iso2, page));
+}
+
+function buildOffersScreen(ctx: BaseContext, deps: FeatureDeps, iso2: string, page: number): Screen {
   const country = countryByIso(iso2);
   if (!deps.catalogue.isAvailable()) return { text: ctx.t("shop-unavailable"), keyboard: menuKeyboard(ctx) };
   if (!country) return { text: ctx.t("button-expired"), keyboard: menuKeyboard(ctx) };

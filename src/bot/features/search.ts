@@ -1,5 +1,5 @@
 import { Composer } from "grammy";
-import { searchCountries } from "../../catalogue/index.ts";
+import { rememberingCountrySearch } from "../../catalogue/index.ts";
 import type { BotContext, FeatureDeps } from "../context.ts";
 import { callbackData } from "../callback-data.ts";
 import { show } from "../ui.ts";
@@ -12,6 +12,7 @@ const MAX_QUERY_SHOWN = 60;
 /** Typing a destination at any time: a name in any of our languages, an ISO code, a flag, with typos. */
 export function searchFeature(deps: FeatureDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
+  const searchCountries = rememberingCountrySearch();
   feature.on("message:text").filter(
     (ctx) => !ctx.message.text.startsWith("/"),
     async (ctx) => {
