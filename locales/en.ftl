@@ -142,7 +142,7 @@ esim-card =
     { $usage }
 esim-status =
     { $status ->
-        [delivered] ✅ installed details sent
+        [delivered] ✅ install details sent
         [ready] ✅ ready
         [failed] ❌ failed
        *[other] ⏳ being prepared
