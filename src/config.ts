@@ -186,7 +186,7 @@ function crossChecks(config: Config): string[] {
     problems.push("STRIPE_WEBHOOK_SECRET: required with STRIPE_SECRET_KEY (the whsec_... secret of the webhook endpoint)");
   }
   if (config.stripe.secretKey?.includes("_live_") && simulated.esimgo) {
-    problems.push("STRIPE_SECRET_KEY: a live Stripe key needs a real eSIM Go (set ESIMGO_API_KEY): real money must never meet a simulated provider");
+    problems.push("STRIPE_SECRET_KEY: a live Stripe key needs a real eSIM Go (ESIMGO_API_KEY set, ESIMGO_API_URL not on this machine): real money must never meet a simulated provider");
   }
   if (!simulated.esimgo && simulated.stripe) {
     problems.push("STRIPE_SECRET_KEY: a real eSIM Go key needs a real Stripe (set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET): real eSIMs must never be sold through a simulated checkout");
@@ -208,8 +208,10 @@ const PRODUCTION_KEYS: [keyof Config["simulated"], string][] = [
 ];
 
 function productionProblems(config: Config): string[] {
-  const problems = PRODUCTION_KEYS.filter(([part]) => config.simulated[part]).map(
-    ([, key]) => `${key}: required when NODE_ENV=production (no simulated ${key.split("_")[0]?.toLowerCase()} in production)`,
+  const problems = PRODUCTION_KEYS.filter(([part]) => config.simulated[part]).map(([part, key]) =>
+    part === "esimgo" && config.esimgo.apiKey
+      ? "ESIMGO_API_URL: must not point at this machine when NODE_ENV=production (a local eSIM Go is the simulator)"
+      : `${key}: required when NODE_ENV=production (no simulated ${key.split("_")[0]?.toLowerCase()} in production)`,
   );
   if (config.telegram.adminIds.length === 0) problems.push("ADMIN_IDS: required when NODE_ENV=production (who gets alerts and admin commands)");
   if (config.stripe.apiUrl) problems.push("STRIPE_API_URL: must be unset when NODE_ENV=production (it points Stripe at a stand-in)");

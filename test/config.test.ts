@@ -91,7 +91,8 @@ describe("configuration", () => {
     }
     const local = { ESIMGO_API_URL: "http://127.0.0.1:4010/v2.4" };
     const problems = problemsOf({ ...REAL, ...local, NODE_ENV: "production" }).join("\n");
-    expect(problems).toMatch(/^ESIMGO_API_KEY: required when NODE_ENV=production/m);
+    expect(problems).toMatch(/^ESIMGO_API_URL: must not point at this machine when NODE_ENV=production/m);
+    expect(problems).not.toMatch(/^ESIMGO_API_KEY/m);
     expect(problems).toMatch(/live Stripe key needs a real eSIM Go/);
     expect(parseConfig({ ESIMGO_API_URL: "http://127.0.0.2.example.com/v2.4", ESIMGO_API_KEY: "k", STRIPE_SECRET_KEY: "sk_test_a1", STRIPE_WEBHOOK_SECRET: "whsec_x1" }).simulated.esimgo).toBe(false);
   });

@@ -5,6 +5,15 @@ import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
 import { buttonsOf, latestOrderOf, startBotHarness, textOf, type BotHarness, type HarnessUser } from "./harness.ts";
 
 const ADMIN = 9_000;
+
+/** Search, details, confirm, Pay: until the payment link arrives. */
+async function receiveLink(user: HarnessUser, query: string): Promise<void> {
+  const plans = await user.send(query);
+  const confirm = await user.press(await user.press(plans, /^b:/), /^🛒/);
+  const before = user.lastMessageId();
+  await user.press(confirm, /^✅/);
+  await user.waitFor((m) => m.message_id > before && buttonsOf(m).some((b) => b.url !== undefined));
+}
 const UNKNOWN_COMMAND = "I don't know that command. Use /start for the menu or /help for help.";
 
 describe.each(testDatabaseTargets())("operators, stale buttons and hostile input on $kind", (target) => {
@@ -24,11 +33,7 @@ describe.each(testDatabaseTargets())("operators, stale buttons and hostile input
   });
 
   async function buyAndDeliver(user: HarnessUser, query: string): Promise<number> {
-    const plans = await user.send(query);
-    const confirm = await user.press(await user.press(plans, /^b:/), /^🛒/);
-    const before = user.lastMessageId();
-    await user.press(confirm, /^✅/);
-    await user.waitFor((m) => m.message_id > before && buttonsOf(m).some((b) => b.url !== undefined));
+    await receiveLink(user, query);
     await h.payLatestOrder(user);
     await h.fulfil();
     return (await latestOrderOf(database.db, user.profile.id)).id;
@@ -247,14 +252,6 @@ describe.each(testDatabaseTargets())("operators' problem orders, alerts and a sl
     await h?.close();
     await database?.close();
   });
-
-  async function receiveLink(user: HarnessUser, query: string): Promise<void> {
-    const plans = await user.send(query);
-    const confirm = await user.press(await user.press(plans, /^b:/), /^🛒/);
-    const before = user.lastMessageId();
-    await user.press(confirm, /^✅/);
-    await user.waitFor((m) => m.message_id > before && buttonsOf(m).some((b) => b.url !== undefined));
-  }
 
   /** Paid orders that eSIM Go cannot fulfil for lack of balance: they wait, and the operators hear of it. */
   async function paidWhileBalanceIsEmpty(users: HarnessUser[], query: string): Promise<number[]> {

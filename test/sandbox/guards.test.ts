@@ -10,7 +10,7 @@ const REAL_ESIMGO = { ESIMGO_API_KEY: "esimgo-live-key-0000000000" };
 
 describe.concurrent("start-up guards: real and simulated parts that must never meet", () => {
   it.each([
-    ["a live Stripe key with a simulated eSIM Go", REAL_STRIPE, [/STRIPE_SECRET_KEY: a live Stripe key needs a real eSIM Go \(set ESIMGO_API_KEY\)/]],
+    ["a live Stripe key with a simulated eSIM Go", REAL_STRIPE, [/STRIPE_SECRET_KEY: a live Stripe key needs a real eSIM Go \(ESIMGO_API_KEY set, ESIMGO_API_URL not on this machine\)/]],
     ["a real eSIM Go key with a simulated Stripe", REAL_ESIMGO, [/a real eSIM Go key needs a real Stripe \(set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET\)/]],
     [
       "NODE_ENV=production with nothing set",
