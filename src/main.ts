@@ -16,16 +16,11 @@ function logDestination(config: Config): DestinationStream | undefined {
   return pino.destination({ dest: file, mkdir: true, sync: true });
 }
 
-/** Known once the configuration is parsed: what a start-up failure must not print. */
-let scrub: (text: string) => string = (text) => text;
-let startupLogger: Logger | undefined;
-
 async function main(): Promise<void> {
   const config = parseConfig(loadEnvironment());
-  scrub = secretScrubber(secretValues(config)) ?? scrub;
-  const logger = createLogger({ level: config.logLevel, secrets: secretValues(config), destination: logDestination(config) });
-  startupLogger = logger;
-  const app = await startApp(config, logger);
+  const secrets = secretValues(config);
+  const logger = createLogger({ level: config.logLevel, secrets, destination: logDestination(config) });
+  const app = await startApp(config, logger).catch((error: unknown) => failStartup(error, logger, secretScrubber(secrets)));
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -40,14 +35,18 @@ async function main(): Promise<void> {
   await app.done;
 }
 
-main().catch((error: unknown) => {
-  // Config and lock errors are the operator's to fix: one clear message, no stack. Anything else
-  // is one line here too; the details (stack included) go to the log, which scrubs secrets.
+/**
+ * Config and lock errors are the operator's to fix: one clear message, no stack. Anything else is one line here
+ * too; the details (stack included) go to the log, which scrubs secrets.
+ */
+function failStartup(error: unknown, logger?: Logger, scrub: (text: string) => string = (text) => text): never {
   if (error instanceof ConfigError || error instanceof DatabaseLockedError) console.error(scrub(error.message));
   else {
-    startupLogger?.error({ err: error }, "start-up failed");
+    logger?.error({ err: error }, "start-up failed");
     console.error(scrub(`Start-up failed: ${error instanceof Error ? error.message : String(error)}`));
   }
-  startupLogger?.flush();
+  logger?.flush();
   process.exit(1);
-});
+}
+
+main().catch((error: unknown) => failStartup(error));

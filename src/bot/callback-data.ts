@@ -73,11 +73,11 @@ export const callbackPattern = {
   payAgain: /^a:(\d{1,12})$/,
 } as const;
 
-const CHECKOUT_DATA = /^(p|tp|a|cc):/;
+const CHECKOUT_PATTERNS = [callbackPattern.pay, callbackPattern.topUpPay, callbackPattern.payAgain];
 
 /** Buttons that start the checkout conversation or answer its question. */
 export function isCheckoutData(data: string): boolean {
-  return CHECKOUT_DATA.test(data);
+  return data === callbackData.priceAccepted || data === callbackData.priceRejected || CHECKOUT_PATTERNS.some((pattern) => pattern.test(data));
 }
 
 export function pageNumber(text: string | undefined): number {

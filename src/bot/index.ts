@@ -18,8 +18,8 @@ import { offersFeature } from "./features/offers.ts";
 import { searchFeature } from "./features/search.ts";
 import { unhandledFeature } from "./features/unhandled.ts";
 import { sharedI18n } from "./i18n.ts";
-import { createScreenCache } from "./ui.ts";
 import { isCheckoutData } from "./callback-data.ts";
+import { createScreenCache } from "./ui.ts";
 import { answerEveryCallbackQuery, contextSetup, floodLimit, loadCustomer, privateChatGuard, sandboxMarker, trackBlocking } from "./middleware.ts";
 
 export type { BotContext, BotSettings } from "./context.ts";
@@ -63,14 +63,14 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   const features: FeatureDeps = { db: deps.db, customers, catalogue: deps.catalogue, screens, shop: deps.shop, settings };
 
   bot.api.config.use(autoRetry(AUTO_RETRY));
-  bot.use(contextSetup(deps.logger) as Middleware<BotContext>);
+  bot.use(contextSetup(deps.logger));
   bot.use(answerEveryCallbackQuery());
   bot.use(floodLimit(settings.rateLimit ?? DEFAULT_RATE_LIMIT));
   bot.use(trackBlocking(deps.db));
   bot.use(privateChatGuard());
-  bot.use(loadCustomer(customers) as Middleware<BotContext>);
+  bot.use(loadCustomer(customers));
   bot.use(sharedI18n().middleware());
-  bot.use(sandboxMarker(settings.sandbox) as Middleware<BotContext>);
+  bot.use(sandboxMarker(settings.sandbox));
 
   const chat = bot.chatType("private").errorBoundary(async (error) => {
     const ctx = error.ctx;

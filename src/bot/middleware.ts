@@ -10,7 +10,7 @@ import { translatorFor } from "./i18n.ts";
 import { sandboxTransformer } from "./ui.ts";
 
 /** ctx.logger with the update id; the language of the sender until the customer row says otherwise. */
-export function contextSetup(logger: Logger): MiddlewareFn<BaseContext> {
+export function contextSetup<C extends BaseContext>(logger: Logger): MiddlewareFn<C> {
   return async (ctx, next) => {
     ctx.logger = logger.child({ update_id: ctx.update.update_id });
     ctx.language = toLanguage(ctx.from?.language_code);
@@ -98,7 +98,7 @@ export function trackBlocking(db: Kysely<Database>): MiddlewareFn<BotContext> {
 }
 
 /** The sender's customer row, if they have one, and the language it says; ensureCustomer creates it when needed. */
-export function loadCustomer(customers: CustomerDirectory): MiddlewareFn<BaseContext> {
+export function loadCustomer<C extends BaseContext>(customers: CustomerDirectory): MiddlewareFn<C> {
   return async (ctx, next) => {
     const from = ctx.from;
     if (from && !from.is_bot) {
@@ -121,8 +121,8 @@ function telegramProfileOf(from: User): TelegramProfile {
 }
 
 /** Installs the sandbox marker on this update's Api (the bot's and each conversation's own). */
-export function sandboxMarker(enabled: boolean): MiddlewareFn<BaseContext> {
-  return async (ctx: BaseContext, next: NextFunction) => {
+export function sandboxMarker<C extends BaseContext>(enabled: boolean): MiddlewareFn<C> {
+  return async (ctx: C, next: NextFunction) => {
     if (enabled) ctx.api.config.use(sandboxTransformer(() => translatorFor(ctx.language)("sandbox-marker")));
     await next();
   };

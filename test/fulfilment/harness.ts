@@ -45,26 +45,31 @@ export class TestClock {
   }
 }
 
-/** A tiny HTTP endpoint like the product's Hono route: raw body + Stripe-Signature → the shop(s). */
-export async function startWebhookReceiver(targets: () => Shop[]): Promise<{ url: string; close(): Promise<void> }> {
+type WebhookAnswer = { status: number; body?: string };
+
+/** A tiny HTTP endpoint like the product's Hono route: the raw body and the Stripe-Signature header go to `handle`. */
+export async function startRawWebhookServer(handle: (raw: string, signature: string | undefined) => Promise<WebhookAnswer>): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
-      const body = Buffer.concat(chunks).toString("utf8");
       const signature = req.headers["stripe-signature"];
-      const header = Array.isArray(signature) ? signature[0] : signature;
-      Promise.all(targets().map((shop) => shop.handleStripeWebhook(body, header)))
-        .then((answers) => {
-          const answer = answers[0] ?? { status: 500, body: "no shop" };
-          res.writeHead(answer.status, { "content-type": "text/plain" }).end(answer.body);
-        })
+      handle(Buffer.concat(chunks).toString("utf8"), Array.isArray(signature) ? signature[0] : signature)
+        .then((answer) => res.writeHead(answer.status, { "content-type": "text/plain" }).end(answer.body ?? ""))
         .catch((error: unknown) => res.writeHead(500).end(String(error)));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}/webhooks/stripe`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** Every webhook Stripe sends goes to each of the shops; Stripe is answered with the first shop's answer. */
+export function startWebhookReceiver(targets: () => Shop[]): Promise<{ url: string; close(): Promise<void> }> {
+  return startRawWebhookServer(async (raw, signature) => {
+    const answers = await Promise.all(targets().map((shop) => shop.handleStripeWebhook(raw, signature)));
+    return answers[0] ?? { status: 500, body: "no shop" };
+  });
 }
 
 export interface Harness {

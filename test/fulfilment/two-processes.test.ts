@@ -1,11 +1,9 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { upsertCustomer } from "../../src/customers/index.ts";
 import { startTelegramSim } from "../../src/telegram-sim/index.ts";
 import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
 import { freePort, httpStatus, startProduct, waitUntil, type RunningProcess } from "../helpers/process.ts";
-import { BUNDLE, startHarness, WEBHOOK_SECRET, type Harness } from "./harness.ts";
+import { BUNDLE, startHarness, startRawWebhookServer, WEBHOOK_SECRET, type Harness } from "./harness.ts";
 
 const postgres = testDatabaseTargets().find((t) => t.kind === "postgres");
 const TOKEN = "7000002:AAH-two-processes-test-token_0123";
@@ -14,25 +12,15 @@ const ORDERS = 8;
 type TelegramSim = Awaited<ReturnType<typeof startTelegramSim>>;
 
 /** Stripe posts each event once; this hands the same raw body and signature to every bot process at once. */
-async function startFanOut(targets: string[]): Promise<{ url: string; close(): Promise<void> }> {
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks);
-      const signature = String(req.headers["stripe-signature"] ?? "");
-      Promise.all(
-        targets.map((target) =>
-          fetch(`${target}/webhooks/stripe`, { method: "POST", body, headers: { "content-type": "application/json", "stripe-signature": signature } }).then((r) => r.status),
-        ),
-      )
-        .then((statuses) => res.writeHead(Math.max(...statuses)).end())
-        .catch(() => res.writeHead(502).end());
-    });
+function startFanOut(targets: string[]): Promise<{ url: string; close(): Promise<void> }> {
+  return startRawWebhookServer(async (raw, signature) => {
+    const statuses = await Promise.all(
+      targets.map((target) =>
+        fetch(`${target}/webhooks/stripe`, { method: "POST", body: raw, headers: { "content-type": "application/json", "stripe-signature": signature ?? "" } }).then((r) => r.status),
+      ),
+    );
+    return { status: Math.max(...statuses) };
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/webhooks/stripe`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 describe("two bot processes on one PostgreSQL", () => {
