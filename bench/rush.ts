@@ -1,9 +1,9 @@
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Kysely } from "kysely";
-import { upsertCustomer } from "../src/customers/index.ts";
+import { ensureCustomer } from "../src/customers/index.ts";
 import type { Database } from "../src/db/schema.ts";
-import type { Shop } from "../src/orders/index.ts";
+import type { Shop } from "../src/shop/index.ts";
 import { forEachConcurrently, percentile } from "./stats.ts";
 import type { World } from "./world.ts";
 
@@ -88,7 +88,7 @@ async function openOrders(world: World, db: Kysely<Database>, shop: Shop, option
   const orders: OpenOrder[] = [];
   const indexes = Array.from({ length: options.orders }, (_, i) => i);
   await forEachConcurrently(indexes, CHECKOUTS_AT_ONCE, async (i) => {
-    const customer = await upsertCustomer(db, { telegramId: options.firstUserId + i, firstName: `Rush ${i}`, languageCode: "en" });
+    const customer = await ensureCustomer(db, { channel: "telegram", externalId: String(options.firstUserId + i) }, "en");
     const outcome = await shop.checkout({ customerId: customer.id, bundleName: names[i % names.length]! });
     if (outcome.kind !== "link") throw new Error(`rush checkout ${i} did not give a payment link: ${JSON.stringify(outcome)}`);
     const order = await db.selectFrom("orders").select(["id", "stripe_session_id"]).where("id", "=", outcome.orderId).executeTakeFirstOrThrow();

@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { Bot } from "grammy";
 import type { Update } from "grammy/types";
-import type { BotContext } from "../src/bot/index.ts";
+import type { BotContext } from "../src/telegram/index.ts";
 import { ChatUser } from "./chat.ts";
 import type { FakeButton, FakeTelegram } from "./fake-telegram.ts";
 import { forEachConcurrently, percentile } from "./stats.ts";

@@ -1,17 +1,18 @@
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { Api, type Bot } from "grammy";
 import type { Kysely } from "kysely";
-import { createBot, createTelegramNotifier, type BotContext } from "../src/bot/index.ts";
+import pino from "pino";
 import { createCatalogue, type Catalogue } from "../src/catalogue/index.ts";
 import { parseConfig } from "../src/config.ts";
 import type { Database } from "../src/db/schema.ts";
 import { createEsimGoClient, type EsimGoClient } from "../src/esimgo/index.ts";
 import { startEsimGoSimulator, type EsimGoSimulator } from "../src/esimgo/simulator/index.ts";
+import { createServer, listen } from "../src/http/server.ts";
 import type { Logger } from "../src/logger.ts";
-import { createShop, type Shop } from "../src/orders/index.ts";
-import { createStripeClient } from "../src/payments/index.ts";
+import { createRoutingNotifier } from "../src/notify/index.ts";
+import { createPayments, createStripeClient } from "../src/payments/index.ts";
+import { createShop, type Shop } from "../src/shop/index.ts";
 import { startStripeSim } from "../src/stripe-sim/index.ts";
+import { createBot, createTelegramOutbox, telegramReturnUrls, type BotContext } from "../src/telegram/index.ts";
 import type { FakeTelegram } from "./fake-telegram.ts";
 
 export type StripeSim = Awaited<ReturnType<typeof startStripeSim>>;
@@ -58,19 +59,14 @@ async function wire(options: WorldOptions, closers: (() => Promise<unknown> | vo
   const { db, telegram, logger } = options;
   const esimgoSim = await startEsimGoSimulator({ port: 0, catalogueSize: "small", balance: 1_000_000, ...options.provider });
   closers.push(() => esimgoSim.close());
-  // The receiver listens before the shop exists: the Stripe stand-in needs its URL first.
-  const late: { shop?: Shop } = {};
-  const receiver = await startStripeWebhookReceiver((raw, signature) =>
-    late.shop ? late.shop.handleStripeWebhook(raw, signature) : Promise.resolve({ status: 503, body: "not ready" }),
-  );
-  closers.push(() => receiver.close());
-  const stripeSim = await startStripeSim({ port: 0, webhookSecret: WEBHOOK_SECRET, webhookUrl: receiver.url });
+  const stripeSim = await startStripeSim({ port: 0, webhookSecret: WEBHOOK_SECRET });
   closers.push(() => stripeSim.close());
 
   // The client paces itself to the provider's limit; with no limit at the provider it need not.
   const esimgo = createEsimGoClient({ baseUrl: esimgoSim.baseUrl, apiKey: esimgoSim.apiKey, logger, requestsPerSecond: options.provider.rateLimitPerSecond });
   closers.push(() => esimgo.close());
-  const notifier = createTelegramNotifier({ api: new Api(telegram.token, { fetch: telegram.fetch }), db, adminIds: [], logger, sandbox: false });
+  const outbox = createTelegramOutbox({ api: new Api(telegram.token, { fetch: telegram.fetch }), adminIds: [], logger });
+  const notifier = createRoutingNotifier({ db, channels: { telegram: outbox }, logger });
   const catalogue = createCatalogue({ db, esimgo, notifier, logger, pricing: DEFAULTS.pricing, maxAgeMs: DEFAULTS.catalogueMaxAgeMs });
   const synced = await catalogue.sync();
   if (!synced.ok) throw new Error(`catalogue sync failed: ${synced.error}`);
@@ -80,12 +76,12 @@ async function wire(options: WorldOptions, closers: (() => Promise<unknown> | vo
     db,
     esimgo,
     esimgoApiKey: esimgoSim.apiKey,
-    stripe,
+    payments: createPayments({ stripe, settings: { checkoutExpiryMinutes: DEFAULTS.checkoutExpiryMinutes, webhookSecret: WEBHOOK_SECRET } }),
+    returnUrls: (_channel, orderId) => telegramReturnUrls(telegram.botInfo.username, orderId),
     notifier,
     logger,
     settings: {
       pricing: DEFAULTS.pricing,
-      payments: { checkoutExpiryMinutes: DEFAULTS.checkoutExpiryMinutes, botUsername: telegram.botInfo.username, webhookSecret: WEBHOOK_SECRET },
       fulfilmentDeadlineMinutes: DEFAULTS.fulfilmentDeadlineMinutes,
       lowBalanceThresholdMinor: DEFAULTS.lowBalanceThresholdMinor,
       usageCacheSeconds: DEFAULTS.usageCacheSeconds,
@@ -93,7 +89,10 @@ async function wire(options: WorldOptions, closers: (() => Promise<unknown> | vo
       workerConcurrency: options.workerConcurrency ?? 1,
     },
   });
-  late.shop = shop;
+  // The product's own HTTP route receives what the Stripe stand-in posts.
+  const server = await listen(createServer({ db, logger: pino({ level: "silent" }), stripeWebhook: (raw, signature) => shop.handleStripeWebhook(raw, signature) }), { port: 0, host: "127.0.0.1" });
+  closers.push(() => server.close());
+  stripeSim.control.setWebhookUrl(`${server.url}/webhooks/stripe`);
   const bot = createBenchBot(options, db, catalogue, shop);
   return { esimgoSim, stripeSim, esimgo, catalogue, shop, bot };
 }
@@ -115,29 +114,4 @@ function createBenchBot(options: WorldOptions, db: Kysely<Database>, catalogue: 
       lowBalanceThresholdMinor: DEFAULTS.lowBalanceThresholdMinor,
     },
   });
-}
-
-interface WebhookReceiver {
-  url: string;
-  close(): Promise<void>;
-}
-
-/** What the product's `/webhooks/stripe` route does: the raw body and the signature header go to the shop. */
-async function startStripeWebhookReceiver(handle: (raw: string, signature: string | undefined) => Promise<{ status: number; body: string }>): Promise<WebhookReceiver> {
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      const signature = request.headers["stripe-signature"];
-      handle(Buffer.concat(chunks).toString("utf8"), typeof signature === "string" ? signature : undefined)
-        .then((answer) => response.writeHead(answer.status, { "content-type": "text/plain" }).end(answer.body))
-        .catch(() => response.writeHead(500).end("error"));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/webhooks/stripe`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
 }

@@ -1,10 +1,10 @@
 import type { Conversation } from "@grammyjs/conversations";
-import { InlineKeyboard } from "grammy";
-import type { BaseContext, BotContext } from "../src/bot/context.ts";
-import { callbackData } from "../src/bot/callback-data.ts";
-import { dateTime, price } from "../src/bot/format.ts";
+import { callbackData } from "../src/copy/index.ts";
 import type { Logger } from "../src/logger.ts";
-import type { CheckoutOutcome, Shop } from "../src/orders/index.ts";
+import { checkoutOutcomeScreen, priceChangedScreen, storableOutcome, type StoredCheckoutOutcome } from "../src/screens/index.ts";
+import type { Shop } from "../src/shop/index.ts";
+import type { BaseContext, BotContext } from "../src/telegram/context.ts";
+import { replyWith } from "../src/telegram/ui.ts";
 
 export const CHECKOUT_CONVERSATION = "checkout";
 
@@ -23,12 +23,6 @@ export interface CheckoutConversationDeps {
   logger: Logger;
 }
 
-/** CheckoutOutcome as stored in the conversation log: JSON, no Date. */
-type StoredOutcome =
-  | (Omit<Extract<CheckoutOutcome, { kind: "link" }>, "expiresAt"> & { expiresAt: string })
-  | Exclude<CheckoutOutcome, { kind: "link" }>
-  | { kind: "error" };
-
 const PRICE_QUESTION_TIMEOUT_MS = 15 * 60_000;
 const MAX_PRICE_QUESTIONS = 2;
 
@@ -45,11 +39,11 @@ export function createCheckoutConversation(deps: CheckoutConversationDeps) {
       if (!accepted) return;
       outcome = await conversation.external(() => runCheckout(deps, { ...args, confirmedPriceMinor }));
     }
-    await tellOutcome(ctx, outcome, args);
+    await replyWith(ctx, checkoutOutcomeScreen(ctx, outcome, args.plan));
   };
 }
 
-async function runCheckout(deps: CheckoutConversationDeps, args: CheckoutArgs & { confirmedPriceMinor?: number }): Promise<StoredOutcome> {
+async function runCheckout(deps: CheckoutConversationDeps, args: CheckoutArgs & { confirmedPriceMinor?: number }): Promise<StoredCheckoutOutcome> {
   try {
     const outcome = await deps.shop.checkout({
       customerId: args.customerId,
@@ -57,7 +51,7 @@ async function runCheckout(deps: CheckoutConversationDeps, args: CheckoutArgs & 
       ...(args.targetIccid ? { targetIccid: args.targetIccid } : {}),
       ...(args.confirmedPriceMinor !== undefined ? { confirmedPriceMinor: args.confirmedPriceMinor } : {}),
     });
-    return outcome.kind === "link" ? { ...outcome, expiresAt: outcome.expiresAt.toISOString() } : outcome;
+    return storableOutcome(outcome);
   } catch (error) {
     deps.logger.error({ err: error, customerId: args.customerId, bundle: args.bundleName }, "checkout failed");
     return { kind: "error" };
@@ -67,13 +61,9 @@ async function runCheckout(deps: CheckoutConversationDeps, args: CheckoutArgs & 
 async function askToAcceptPrice(
   conversation: Conversation<BotContext, BaseContext>,
   ctx: BaseContext,
-  outcome: Extract<StoredOutcome, { kind: "price_changed" }>,
+  outcome: Extract<StoredCheckoutOutcome, { kind: "price_changed" }>,
 ): Promise<boolean> {
-  const amount = price(outcome.priceMinor, outcome.currency, ctx.language);
-  const keyboard = new InlineKeyboard()
-    .text(ctx.t("btn-confirm-price", { price: amount }), callbackData.priceAccepted)
-    .text(ctx.t("btn-cancel"), callbackData.priceRejected);
-  await ctx.reply(ctx.t("checkout-price-changed", { price: amount }), { reply_markup: keyboard });
+  await replyWith(ctx, priceChangedScreen(ctx, outcome.priceMinor, outcome.currency));
   const answer = await conversation.wait({ maxMilliseconds: PRICE_QUESTION_TIMEOUT_MS });
   const data = answer.callbackQuery?.data;
   if (data === callbackData.priceAccepted) return true;
@@ -83,33 +73,4 @@ async function askToAcceptPrice(
   }
   // Anything else (a country name, another button) is for the rest of the bot.
   return conversation.halt({ next: true });
-}
-
-async function tellOutcome(ctx: BaseContext, outcome: StoredOutcome, args: CheckoutArgs): Promise<void> {
-  if (outcome.kind === "link") {
-    const amount = price(outcome.priceMinor, outcome.currency, ctx.language);
-    const text = ctx.t(outcome.reused ? "checkout-link-reused" : "checkout-link", {
-      price: amount,
-      plan: args.plan,
-      expires: dateTime(new Date(outcome.expiresAt), ctx.language),
-    });
-    await ctx.reply(text, { reply_markup: new InlineKeyboard().url(ctx.t("btn-pay-link", { price: amount }), outcome.url) });
-    return;
-  }
-  const keyboard = new InlineKeyboard().text(ctx.t("btn-menu"), callbackData.nav("menu"));
-  await ctx.reply(ctx.t(messageKeyOf(outcome)), { reply_markup: keyboard });
-}
-
-function messageKeyOf(outcome: Exclude<StoredOutcome, { kind: "link" }>): string {
-  switch (outcome.kind) {
-    case "unavailable":
-      return `checkout-unavailable-${outcome.reason}`;
-    case "incompatible":
-      return "checkout-incompatible";
-    case "not_yours":
-      return "checkout-not-yours";
-    case "price_changed":
-    case "error":
-      return "checkout-failed";
-  }
 }

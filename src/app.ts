@@ -3,7 +3,9 @@ import path from "node:path";
 import { Api, type Bot, webhookCallback } from "grammy";
 import type { Context } from "hono";
 import type { UserFromGetMe } from "grammy/types";
-import { type BotContext, createBot, createTelegramNotifier, registerCommands } from "./bot/index.ts";
+import { createRoutingNotifier } from "./notify/index.ts";
+import { createShop } from "./shop/index.ts";
+import { type BotContext, createBot, createTelegramOutbox, registerCommands, sandboxMarkerIn, telegramReturnUrls } from "./telegram/index.ts";
 import { createCatalogue } from "./catalogue/index.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/index.ts";
@@ -12,8 +14,7 @@ import { createEsimGoClient } from "./esimgo/index.ts";
 import { startEsimGoSimulator } from "./esimgo/simulator/index.ts";
 import { createServer, listen, type RawWebhookHandler, type ServerDeps } from "./http/server.ts";
 import type { Logger } from "./logger.ts";
-import { createShop } from "./orders/index.ts";
-import { createStripeClient } from "./payments/index.ts";
+import { createPayments, createStripeClient } from "./payments/index.ts";
 import { createStripeSim } from "./stripe-sim/index.ts";
 import { runTerminalChat, startTelegramSim } from "./telegram-sim/index.ts";
 
@@ -108,7 +109,13 @@ async function wire(config: Config, logger: Logger, options: AppOptions, teardow
   const adminIds = telegram.terminal ? [...config.telegram.adminIds, SANDBOX_USER.id] : config.telegram.adminIds;
   const sandbox = config.simulated.esimgo || config.simulated.stripe || config.simulated.telegram;
 
-  const notifier = createTelegramNotifier({ api: new Api(telegram.token, { apiRoot: telegram.apiRoot }), db: database.db, adminIds, logger, sandbox });
+  const telegramOutbox = createTelegramOutbox({
+    api: new Api(telegram.token, { apiRoot: telegram.apiRoot }),
+    adminIds,
+    logger,
+    ...(sandbox ? { sandboxMarker: sandboxMarkerIn(database.db) } : {}),
+  });
+  const notifier = createRoutingNotifier({ db: database.db, channels: { telegram: telegramOutbox }, logger });
   const catalogue = createCatalogue({ db: database.db, esimgo, notifier, logger, pricing: config.pricing, maxAgeMs: config.catalogueMaxAgeMs });
   await catalogue.load();
   await catalogue.syncIfStale();
@@ -119,12 +126,12 @@ async function wire(config: Config, logger: Logger, options: AppOptions, teardow
     db: database.db,
     esimgo,
     esimgoApiKey: esimgoEndpoint.apiKey,
-    stripe,
+    payments: createPayments({ stripe, settings: { checkoutExpiryMinutes: config.checkoutExpiryMinutes, webhookSecret: stripeWebhookSecret } }),
+    returnUrls: (_channel, orderId) => telegramReturnUrls(telegram.botInfo.username, orderId),
     notifier,
     logger,
     settings: {
       pricing: config.pricing,
-      payments: { checkoutExpiryMinutes: config.checkoutExpiryMinutes, botUsername: telegram.botInfo.username, webhookSecret: stripeWebhookSecret },
       fulfilmentDeadlineMinutes: config.fulfilmentDeadlineMinutes,
       lowBalanceThresholdMinor: config.lowBalanceThresholdMinor,
       usageCacheSeconds: config.usageCacheSeconds,
@@ -186,7 +193,7 @@ class LateRoutes {
   telegramWebhook?: (c: Context) => Promise<Response>;
 
   deps(mode: Config["telegram"]["mode"]): Pick<ServerDeps, "stripeWebhook" | "esimgoCallback" | "telegramWebhook"> {
-    const notReady = { status: 503, body: JSON.stringify({ error: "starting up" }) };
+    const notReady = "retry" as const;
     return {
       stripeWebhook: async (raw, signature) => (this.stripeWebhook ? this.stripeWebhook(raw, signature) : notReady),
       esimgoCallback: async (raw, signature) => (this.esimgoCallback ? this.esimgoCallback(raw, signature) : notReady),

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
+import { ensureCustomer, findByIdentity } from "../src/customers/index.ts";
 import { openDatabase, DatabaseLockedError } from "../src/db/index.ts";
 import { migrateToLatest, migrationsApplied } from "../src/db/migrate.ts";
 import { createEmptyPostgresDatabase, testDatabaseTargets } from "./helpers/db.ts";
@@ -11,7 +12,8 @@ import { PROJECT_ROOT } from "./helpers/process.ts";
 
 /** Schema v1 as the foundation issue lists it; money columns are integer minor units. */
 const SCHEMA_V1: Record<string, string[]> = {
-  customers: ["telegram_id", "language"],
+  customers: ["language"],
+  customer_identities: ["channel", "external_id", "customer_id"],
   catalogue_bundles: ["name", "description", "countries", "cost_minor", "currency", "synced_at"],
   catalogue_bundle_countries: ["bundle_name", "iso"],
   orders: [
@@ -54,12 +56,8 @@ describe.each(testDatabaseTargets())("database on $kind", (target) => {
   it("stores Telegram ids beyond 32 bits, jsonb and timestamps", async () => {
     const handle = await target.create();
     try {
-      const customer = await handle.db
-        .insertInto("customers")
-        .values({ telegram_id: 7_123_456_789, language: "tr" })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      expect(customer.telegram_id).toBe(7_123_456_789);
+      const customer = await ensureCustomer(handle.db, { channel: "telegram", externalId: "7123456789" }, "tr");
+      expect(await findByIdentity(handle.db, { channel: "telegram", externalId: "7123456789" })).toEqual(customer);
       expect(typeof customer.id).toBe("number");
       expect(customer.created_at).toBeInstanceOf(Date);
       await handle.db.insertInto("conversation_state").values({ key: "k", value: JSON.stringify({ a: [1, 2] }) }).execute();
@@ -106,7 +104,7 @@ describe("npm run migrate", () => {
   it("migrates the embedded database in DATA_DIR, then finds it up to date", async () => {
     const dataDir = path.join(mkdtempSync(path.join(tmpdir(), "esim-migrate-")), "data");
     const first = runMigrate({ DATA_DIR: dataDir });
-    expect(first).toEqual({ status: 0, output: "Applied: 0001_initial\n" });
+    expect(first).toEqual({ status: 0, output: "Applied: 0001_initial, 0002_customer_identities, 0003_whatsapp\n" });
     expect(runMigrate({ DATA_DIR: dataDir })).toEqual({ status: 0, output: "Database is up to date.\n" });
     const database = await openDatabase({ dataDir });
     try {
@@ -120,7 +118,7 @@ describe("npm run migrate", () => {
   it.skipIf(!process.env.TEST_DATABASE_URL)("migrates a PostgreSQL database given by DATABASE_URL", async () => {
     const empty = await createEmptyPostgresDatabase(String(process.env.TEST_DATABASE_URL));
     try {
-      expect(runMigrate({ DATABASE_URL: empty.url })).toEqual({ status: 0, output: "Applied: 0001_initial\n" });
+      expect(runMigrate({ DATABASE_URL: empty.url })).toEqual({ status: 0, output: "Applied: 0001_initial, 0002_customer_identities, 0003_whatsapp\n" });
       expect(runMigrate({ DATABASE_URL: empty.url })).toEqual({ status: 0, output: "Database is up to date.\n" });
     } finally {
       await empty.drop();

@@ -2,6 +2,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateToLatest, openDatabase, openMemoryDatabase } from "../src/db/index.ts";
 import { createServer, listen } from "../src/http/server.ts";
+import type { WebhookOutcome } from "../src/shop/index.ts";
 import { testDatabaseTargets, type TestDatabase } from "./helpers/db.ts";
 
 describe("readiness without a database", () => {
@@ -46,7 +47,7 @@ describe("graceful close", () => {
         stripeWebhook: async (raw) => {
           started();
           await new Promise<void>((resolve) => (release = resolve));
-          return { status: 200, body: JSON.stringify({ handled: raw }) };
+          return raw === "evt" ? "applied" : "malformed";
         },
       }),
       { port: 0, host: "127.0.0.1" },
@@ -63,7 +64,7 @@ describe("graceful close", () => {
       release();
       const response = await inFlight;
       expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ handled: "evt" });
+      expect(await response.json()).toEqual({ outcome: "applied" });
       // Promptly: the now idle keep-alive connection must not hold the shutdown for its timeout.
       const answeredAt = Date.now();
       await closing;
@@ -82,12 +83,17 @@ describe.each(testDatabaseTargets())("http server on $kind", (target) => {
   });
   afterAll(() => database.close());
 
-  const app = () =>
+  const received: { raw: string; signature: string | undefined }[] = [];
+  const app = (outcome: WebhookOutcome = "applied") =>
     createServer({
       db: database.db,
       logger: pino({ level: "silent" }),
       maxBodyBytes: 1024,
-      stripeWebhook: async (raw, signature) => ({ status: 200, body: JSON.stringify({ length: raw.length, signature }) }),
+      stripeWebhook: async (raw, signature) => {
+        received.push({ raw, signature });
+        return outcome;
+      },
+      esimgoCallback: async () => outcome,
     });
 
   it("answers health and readiness", async () => {
@@ -101,7 +107,15 @@ describe.each(testDatabaseTargets())("http server on $kind", (target) => {
   it("gives webhooks the raw body and the signature header", async () => {
     const raw = '{"id": "evt_1",  "spaces": "kept"}';
     const response = await app().request("/webhooks/stripe", { method: "POST", body: raw, headers: { "stripe-signature": "t=1,v1=abc" } });
-    expect(await response.json()).toEqual({ length: raw.length, signature: "t=1,v1=abc" });
+    expect(await response.json()).toEqual({ outcome: "applied" });
+    expect(received.at(-1)).toEqual({ raw, signature: "t=1,v1=abc" });
+  });
+
+  it("turns the domain's outcomes into each sender's status codes", async () => {
+    const statusOf = async (path: string, outcome: WebhookOutcome) => (await app(outcome).request(path, { method: "POST", body: "{}" })).status;
+    const outcomes: WebhookOutcome[] = ["applied", "duplicate", "ignored", "refused", "malformed", "retry"];
+    expect(await Promise.all(outcomes.map((o) => statusOf("/webhooks/stripe", o)))).toEqual([200, 200, 200, 400, 400, 500]);
+    expect(await Promise.all(outcomes.map((o) => statusOf("/webhooks/esimgo", o)))).toEqual([200, 200, 200, 401, 400, 500]);
   });
 
   it("limits body size, answers 404 for unknown routes and hides errors", async () => {

@@ -136,3 +136,23 @@ export async function lastSuccessfulSyncAt(db: Kysely<Database>): Promise<Date |
   const row = await db.selectFrom("catalogue_syncs").select("finished_at").where("ok", "=", true).orderBy("id", "desc").limit(1).executeTakeFirst();
   return row?.finished_at ?? undefined;
 }
+
+/** The provider's cost as it quoted it at checkout: newer than the last sync. */
+export async function recordBundleCost(db: Kysely<Database>, name: string, costMinor: number): Promise<void> {
+  await db.updateTable("catalogue_bundles").set({ cost_minor: costMinor }).where("name", "=", name).execute();
+}
+
+/** The provider no longer sells it: no new checkout until a sync brings it back. */
+export async function withdrawBundle(db: Kysely<Database>, name: string): Promise<void> {
+  await db.updateTable("catalogue_bundles").set({ active: false }).where("name", "=", name).execute();
+}
+
+/** An active bundle's stored row. */
+export async function activeBundleRow(db: Kysely<Database>, name: string): Promise<CatalogueBundleRow | undefined> {
+  return db.selectFrom("catalogue_bundles").selectAll().where("name", "=", name).where("active", "=", true).executeTakeFirst();
+}
+
+/** The account currency as the catalogue records it (eSIM Go bills in one currency). */
+export async function catalogueCurrency(db: Kysely<Database>): Promise<string | undefined> {
+  return (await db.selectFrom("catalogue_bundles").select("currency").limit(1).executeTakeFirst())?.currency;
+}

@@ -20,15 +20,61 @@ export type OrderStatus =
 
 export type RefundStatus = "pending" | "succeeded" | "failed";
 
+/** The languages every customer-facing text exists in. */
+export type Language = "en" | "ru" | "tr";
+
+/** The chat channels a customer reaches the shop through. */
+export type Channel = "telegram" | "whatsapp";
+
+/**
+ * Every line of an order's story. Logic reads some of them (the count of `refund_failed` numbers the next refund's
+ * idempotency key; `awaiting_balance` is announced once), so a typo must not compile.
+ */
+export type OrderEventType =
+  | "created"
+  | "checkout_link"
+  | "checkout_link_failed"
+  | "expired"
+  | "payment_processing"
+  | "payment_mismatch"
+  | "paid"
+  | "duplicate_payment"
+  | "duplicate_payment_refunded"
+  | "payment_failed"
+  | "placing"
+  | "placed"
+  | "adopted"
+  | "replacing"
+  | "retry_scheduled"
+  | "retry_requested"
+  | "awaiting_balance"
+  | "balance_restored"
+  | "ready"
+  | "delivered"
+  | "failed"
+  | "refund_requested"
+  | "refund_created"
+  | "refund_pending"
+  | "refund_succeeded"
+  | "refund_failed"
+  | "charge_refunded";
+
 export interface CustomersTable {
   id: Generated<number>;
-  telegram_id: number;
-  language: string | null;
+  language: Language | null;
   first_name: string | null;
   username: string | null;
   blocked_at: NullableTimestamp;
   created_at: CreatedAt;
   updated_at: Timestamp;
+}
+
+/** How a customer is known on a channel: a Telegram user id, a WhatsApp business-scoped user id or wa_id. */
+export interface CustomerIdentitiesTable {
+  channel: Channel;
+  external_id: string;
+  customer_id: number;
+  created_at: CreatedAt;
 }
 
 export interface CatalogueBundlesTable {
@@ -104,7 +150,7 @@ export interface OrderEventsTable {
   id: Generated<number>;
   order_id: number;
   at: CreatedAt;
-  type: string;
+  type: OrderEventType;
   detail: ColumnType<unknown, string | null, string | null>;
 }
 
@@ -140,8 +186,35 @@ export interface ConversationStateTable {
   updated_at: Timestamp;
 }
 
+/** When a WhatsApp contact last wrote: free-form messages are allowed for 24 hours after. */
+export interface WhatsAppContactsTable {
+  external_id: string;
+  last_inbound_at: Timestamp;
+}
+
+/** A customer's WhatsApp message, kept from the webhook until handled. */
+export interface WhatsAppInboundTable {
+  message_id: string;
+  external_id: string;
+  wa_id: string | null;
+  kind: Json<unknown>;
+  received_at: CreatedAt;
+  claimed_at: NullableTimestamp;
+  handled_at: NullableTimestamp;
+}
+
+/** Messages for a contact outside the 24-hour window: a template went out, these follow their reply. */
+export interface WhatsAppPendingTable {
+  id: Generated<number>;
+  external_id: string;
+  language: Language;
+  messages: Json<unknown>;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   customers: CustomersTable;
+  customer_identities: CustomerIdentitiesTable;
   catalogue_bundles: CatalogueBundlesTable;
   catalogue_bundle_countries: CatalogueBundleCountriesTable;
   catalogue_syncs: CatalogueSyncsTable;
@@ -151,11 +224,15 @@ export interface Database {
   usage_alerts: UsageAlertsTable;
   webhook_events: WebhookEventsTable;
   conversation_state: ConversationStateTable;
+  whatsapp_contacts: WhatsAppContactsTable;
+  whatsapp_inbound: WhatsAppInboundTable;
+  whatsapp_pending: WhatsAppPendingTable;
 }
 
 export type Order = Selectable<OrdersTable>;
 export type NewOrder = Insertable<OrdersTable>;
 export type OrderUpdate = Updateable<OrdersTable>;
 export type Customer = Selectable<CustomersTable>;
+export type OrderEvent = Selectable<OrderEventsTable>;
 export type CatalogueBundleRow = Selectable<CatalogueBundlesTable>;
 export type EsimRow = Selectable<EsimsTable>;

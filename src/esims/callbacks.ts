@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { catalogueCurrency } from "../catalogue/index.ts";
 import type { Database } from "../db/schema.ts";
 import { parseEsimGoCallback, verifyEsimGoSignature, type EsimBundleUsage, type EsimGoCallback } from "../esimgo/index.ts";
 import type { Logger } from "../logger.ts";
@@ -13,32 +14,28 @@ export interface CallbackDeps {
   now: () => Date;
 }
 
-export interface HttpAnswer {
-  status: number;
-  body: string;
-}
-
-const ok: HttpAnswer = { status: 200, body: "ok" };
+/** What became of one callback: acted on, not for us (ignored), refused (signature), unreadable, or to be sent again. */
+export type CallbackOutcome = "applied" | "ignored" | "refused" | "malformed" | "retry";
 const LOW_BALANCE_ALERT_INTERVAL_MS = 10 * 60_000;
 
 type UsageCallback = Extract<EsimGoCallback, { bundle: unknown }>;
 type BalanceCallback = Extract<EsimGoCallback, { balance: number }>;
 
-export function createCallbackHandler(deps: CallbackDeps): (rawBody: string, signature: string | undefined) => Promise<HttpAnswer> {
+export function createCallbackHandler(deps: CallbackDeps): (rawBody: string, signature: string | undefined) => Promise<CallbackOutcome> {
   let lastBalanceAlertAt = 0;
   return async (rawBody, signature) => {
     if (!signature || !verifyEsimGoSignature(rawBody, signature, deps.apiKey)) {
       deps.logger.warn("eSIM Go callback with a missing or wrong signature refused");
-      return { status: 401, body: "bad signature" };
+      return "refused";
     }
     const callback = parseCallback(rawBody);
-    if (!callback) return { status: 400, body: "malformed callback" };
+    if (!callback) return "malformed";
     if (isUsage(callback)) {
       try {
         await onUsage(deps, callback);
       } catch (error) {
         deps.logger.error({ iccid: callback.iccid, err: error }, "usage callback not handled; eSIM Go may send it again");
-        return { status: 500, body: "try again" };
+        return "retry";
       }
     } else if (isBalance(callback)) {
       // InsufficientBalance is sent up to ten times in a row: one alert is enough.
@@ -46,8 +43,11 @@ export function createCallbackHandler(deps: CallbackDeps): (rawBody: string, sig
         lastBalanceAlertAt = deps.now().getTime();
         await onBalance(deps, callback);
       }
-    } else deps.logger.info({ alertType: callback.alertType }, "eSIM Go callback ignored");
-    return ok;
+    } else {
+      deps.logger.info({ alertType: callback.alertType }, "eSIM Go callback ignored");
+      return "ignored";
+    }
+    return "applied";
   };
 }
 
@@ -143,11 +143,10 @@ async function mergeUsage(deps: CallbackDeps, callback: UsageCallback): Promise<
 }
 
 async function onBalance(deps: CallbackDeps, callback: BalanceCallback): Promise<void> {
-  const currency = await deps.db.selectFrom("catalogue_bundles").select("currency").limit(1).executeTakeFirst();
   await deps.notifier.admins({
     type: "low_balance",
     balanceMinor: Math.round(callback.balance * 100),
-    currency: currency?.currency ?? "USD",
+    currency: (await catalogueCurrency(deps.db)) ?? "USD",
     ...(callback.threshold !== undefined ? { thresholdMinor: Math.round(callback.threshold * 100) } : {}),
   });
 }

@@ -1,6 +1,6 @@
-import { sql, type Kysely } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database, EsimRow, OrderStatus } from "../db/schema.ts";
-import type { EsimBundleUsage, EsimGoClient } from "../esimgo/index.ts";
+import type { EsimBundleUsage, EsimGoClient, EsimInstall } from "../esimgo/index.ts";
 import type { Logger } from "../logger.ts";
 import type { DeliveredEsim } from "../notify/index.ts";
 import { appleInstallUrlOf, lpaOf, qrPng } from "./qr.ts";
@@ -35,6 +35,16 @@ export interface Esims {
   installDetails(customerId: number, iccid: string): Promise<DeliveredEsim | undefined>;
   topUpOffers(customerId: number, iccid: string, candidates: string[]): Promise<string[]>;
   ownedEsim(customerId: number, iccid: string): Promise<EsimRow | undefined>;
+  /** The customer's eSIM with its order's plan and status; undefined for anyone else's (or an unknown) ICCID. */
+  customerEsim(customerId: number, iccid: string): Promise<OwnedEsim | undefined>;
+}
+
+export interface OwnedEsim {
+  iccid: string;
+  orderId: number;
+  bundleName: string;
+  bundleDescription: string;
+  status: OrderStatus;
 }
 
 export function createEsims(deps: EsimsDeps): Esims {
@@ -44,12 +54,26 @@ export function createEsims(deps: EsimsDeps): Esims {
     installDetails: (customerId, iccid) => installDetails(deps, customerId, iccid),
     topUpOffers: (customerId, iccid, candidates) => topUpOffers(deps, customerId, iccid, candidates),
     ownedEsim: (customerId, iccid) => ownedEsim(deps.db, customerId, iccid),
+    customerEsim: (customerId, iccid) => customerEsim(deps.db, customerId, iccid),
   };
 }
 
 async function ownedEsim(db: Kysely<Database>, customerId: number, iccid: string): Promise<EsimRow | undefined> {
   if (!/^[0-9]{10,22}F?$/i.test(iccid)) return undefined;
   return db.selectFrom("esims").selectAll().where("iccid", "=", iccid).where("customer_id", "=", customerId).executeTakeFirst();
+}
+
+/** Ownership is checked on every press: an ICCID in a button proves nothing. */
+async function customerEsim(db: Kysely<Database>, customerId: number, iccid: string): Promise<OwnedEsim | undefined> {
+  if (!/^[0-9]{10,22}F?$/i.test(iccid)) return undefined;
+  const row = await db
+    .selectFrom("esims")
+    .innerJoin("orders", "orders.id", "esims.order_id")
+    .select(["esims.iccid", "esims.order_id", "orders.bundle_name", "orders.bundle_description", "orders.status"])
+    .where("esims.iccid", "=", iccid)
+    .where("esims.customer_id", "=", customerId)
+    .executeTakeFirst();
+  return row && { iccid: row.iccid, orderId: row.order_id, bundleName: row.bundle_name, bundleDescription: row.bundle_description, status: row.status };
 }
 
 async function customerEsims(deps: EsimsDeps, customerId: number, page: { offset: number; limit: number }) {
@@ -144,4 +168,39 @@ async function topUpOffers(deps: EsimsDeps, customerId: number, iccid: string, c
     }
   }
   return compatible;
+}
+
+/** Stores a new-eSIM order's eSIMs, inside the caller's transaction (the order moves to `ready` in the same one). */
+export async function recordInstalls(trx: Transaction<Database>, owner: { customerId: number; orderId: number }, installs: EsimInstall[]): Promise<void> {
+  if (installs.length === 0) return;
+  await trx
+    .insertInto("esims")
+    .values(
+      installs.map((install) => ({
+        iccid: install.iccid,
+        customer_id: owner.customerId,
+        order_id: owner.orderId,
+        matching_id: install.matchingId,
+        smdp_address: install.smdpAddress,
+        apple_install_url: install.appleInstallUrl ?? null,
+      })),
+    )
+    .onConflict((oc) => oc.column("iccid").doNothing())
+    .execute();
+}
+
+/** What the customer needs to install every eSIM of an order, QR codes included. */
+export async function installsOfOrder(db: Kysely<Database>, orderId: number): Promise<DeliveredEsim[]> {
+  const rows = await db.selectFrom("esims").selectAll().where("order_id", "=", orderId).orderBy("iccid").execute();
+  return Promise.all(rows.map(deliverableEsim));
+}
+
+/** Of these ICCIDs, the ones we already know: sold as eSIMs, or the target of a top-up. */
+export async function knownIccids(db: Kysely<Database>, iccids: string[]): Promise<Set<string>> {
+  if (iccids.length === 0) return new Set();
+  const [stored, targeted] = await Promise.all([
+    db.selectFrom("esims").select("iccid").where("iccid", "in", iccids).execute(),
+    db.selectFrom("orders").select("target_iccid").where("target_iccid", "in", iccids).execute(),
+  ]);
+  return new Set([...stored.map((row) => row.iccid), ...targeted.map((row) => row.target_iccid ?? "")]);
 }

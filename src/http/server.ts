@@ -5,14 +5,29 @@ import { sql, type Kysely } from "kysely";
 import type { Database } from "../db/schema.ts";
 import { migrationsApplied } from "../db/migrate.ts";
 import type { Logger } from "../logger.ts";
-
-export interface WebhookAnswer {
-  status: number;
-  body: string;
-}
+import type { WebhookOutcome } from "../shop/index.ts";
 
 /** A webhook receiver: takes the raw body (signatures are computed over it) and one signature header. */
-export type RawWebhookHandler = (rawBody: string, signature: string | undefined) => Promise<WebhookAnswer>;
+export type RawWebhookHandler = (rawBody: string, signature: string | undefined) => Promise<WebhookOutcome>;
+
+type StatusCode = 200 | 400 | 401 | 500;
+
+/**
+ * Only this layer speaks status codes. A refused signature is 400 for Stripe (what its docs ask) and 401 for eSIM Go;
+ * "retry" (nothing was stored) is a 5xx so the sender tries again; everything stored or not ours is 200.
+ */
+const STATUS: Record<"stripe" | "esimgo", Record<WebhookOutcome, StatusCode>> = {
+  stripe: { applied: 200, duplicate: 200, ignored: 200, refused: 400, malformed: 400, retry: 500 },
+  esimgo: { applied: 200, duplicate: 200, ignored: 200, refused: 401, malformed: 400, retry: 500 },
+};
+
+/** The WhatsApp channel's two webhook routes: Meta's set-up handshake, and signed events over the raw bytes. */
+export interface WhatsAppRoutes {
+  verifySubscription(query: { mode?: string; token?: string; challenge?: string }): string | undefined;
+  handleWebhook(rawBody: Uint8Array, signature: string | undefined): Promise<"applied" | "duplicate" | "refused" | "malformed">;
+}
+
+const WHATSAPP_STATUS = { applied: 200, duplicate: 200, refused: 401, malformed: 400 } as const;
 
 export interface ServerDeps {
   db: Kysely<Database>;
@@ -20,6 +35,7 @@ export interface ServerDeps {
   stripeWebhook?: RawWebhookHandler;
   esimgoCallback?: RawWebhookHandler;
   telegramWebhook?: (c: Context) => Promise<Response>;
+  whatsapp?: WhatsAppRoutes;
   /** Extra applications mounted under a path (the sandbox's checkout pages). */
   mounts?: { path: string; app: Hono }[];
   maxBodyBytes?: number;
@@ -38,10 +54,23 @@ export function createServer(deps: ServerDeps): Hono {
     return c.json({ status: ready ? "ready" : "not ready" }, ready ? 200 : 503);
   });
 
-  mountRawWebhook(app, "/webhooks/stripe", "stripe-signature", deps.stripeWebhook, limit);
-  mountRawWebhook(app, "/webhooks/esimgo", "x-signature-sha256", deps.esimgoCallback, limit);
+  mountRawWebhook(app, "/webhooks/stripe", "stripe-signature", deps.stripeWebhook, limit, STATUS.stripe);
+  mountRawWebhook(app, "/webhooks/esimgo", "x-signature-sha256", deps.esimgoCallback, limit, STATUS.esimgo);
   const telegram = deps.telegramWebhook;
   if (telegram) app.post("/webhooks/telegram", limit, (c) => telegram(c));
+  const whatsapp = deps.whatsapp;
+  if (whatsapp) {
+    app.get("/webhooks/whatsapp", (c) => {
+      const challenge = whatsapp.verifySubscription({ mode: c.req.query("hub.mode"), token: c.req.query("hub.verify_token"), challenge: c.req.query("hub.challenge") });
+      return challenge === undefined ? c.text("forbidden", 403) : c.text(challenge, 200);
+    });
+    app.post("/webhooks/whatsapp", limit, async (c) => {
+      // The signature is over the bytes as sent: never re-encode them before checking.
+      const raw = new Uint8Array(await c.req.arrayBuffer());
+      const outcome = await whatsapp.handleWebhook(raw, c.req.header("x-hub-signature-256"));
+      return c.json({ outcome }, WHATSAPP_STATUS[outcome]);
+    });
+  }
 
   for (const mount of deps.mounts ?? []) app.route(mount.path, mount.app);
 
@@ -59,11 +88,12 @@ function mountRawWebhook(
   signatureHeader: string,
   handler: RawWebhookHandler | undefined,
   limit: ReturnType<typeof bodyLimit>,
+  status: Record<WebhookOutcome, StatusCode>,
 ): void {
   if (!handler) return;
   app.post(path, limit, async (c) => {
-    const answer = await handler(await c.req.text(), c.req.header(signatureHeader));
-    return c.body(answer.body, answer.status as 200, { "content-type": "application/json" });
+    const outcome = await handler(await c.req.text(), c.req.header(signatureHeader));
+    return c.json({ outcome }, status[outcome]);
   });
 }
 

@@ -1,11 +1,11 @@
 import type { Kysely } from "kysely";
-import { countryByIso, scopeOf } from "../catalogue/index.ts";
+import { activeBundleRow, countryByIso, recordBundleCost, scopeOf, withdrawBundle } from "../catalogue/index.ts";
 import type { CatalogueBundleRow, Database, Order } from "../db/schema.ts";
 import { EsimGoError, type EsimGoClient, type OrderResult } from "../esimgo/index.ts";
 import type { Esims } from "../esims/index.ts";
 import type { Logger } from "../logger.ts";
 import type { Notifier } from "../notify/index.ts";
-import type { Payments } from "../payments/index.ts";
+import type { CheckoutLink, Payments, ReturnUrls } from "../payments/index.ts";
 import { marginMinor, retailPriceMinor, type PricingSettings } from "../pricing/index.ts";
 import { appendOrderEvent, causeOf, transitionOrder } from "./store.ts";
 
@@ -31,6 +31,8 @@ export interface CheckoutDeps {
   db: Kysely<Database>;
   esimgo: Pick<EsimGoClient, "validateOrder" | "getOrganisation" | "checkCompatibility">;
   payments: Pick<Payments, "createCheckoutSession">;
+  /** Where the buyer returns after paying: the chat of the customer's own channel. */
+  returnUrls(customerId: number, orderId: number): Promise<ReturnUrls>;
   esims: Pick<Esims, "ownedEsim">;
   notifier: Notifier;
   logger: Logger;
@@ -57,7 +59,7 @@ export function createCheckout(deps: CheckoutDeps): (input: CheckoutInput) => Pr
   };
 
   return async (input) => {
-    const bundle = await deps.db.selectFrom("catalogue_bundles").selectAll().where("name", "=", input.bundleName).where("active", "=", true).executeTakeFirst();
+    const bundle = await activeBundleRow(deps.db, input.bundleName);
     if (!bundle) return { kind: "unavailable", reason: "withdrawn" };
     if (input.targetIccid !== undefined) {
       const target = await checkTopUpTarget(deps, input.customerId, input.targetIccid, bundle.name);
@@ -70,7 +72,7 @@ export function createCheckout(deps: CheckoutDeps): (input: CheckoutInput) => Pr
     if ("kind" in quoted) return quoted;
     const order = await openOrder(deps, input, bundle, quoted);
     try {
-      const link = await deps.payments.createCheckoutSession(order, deps.now());
+      const link = await createLink(deps, order);
       return { kind: "link", orderId: order.id, url: link.url, expiresAt: link.expiresAt, priceMinor: order.price_minor, currency: order.currency, reused: false };
     } catch (error) {
       deps.logger.error({ orderId: order.id, err: error }, "Stripe checkout session could not be created");
@@ -78,6 +80,34 @@ export function createCheckout(deps: CheckoutDeps): (input: CheckoutInput) => Pr
       return { kind: "unavailable", reason: "provider" };
     }
   };
+}
+
+async function createLink(deps: CheckoutDeps, order: Order): Promise<CheckoutLink> {
+  const chargeable = {
+    id: order.id,
+    kind: order.kind,
+    bundleDescription: order.bundle_description,
+    priceMinor: order.price_minor,
+    currency: order.currency,
+    createdAt: order.created_at,
+  };
+  const link = await deps.payments.createCheckoutSession(chargeable, await deps.returnUrls(order.customer_id, order.id), deps.now());
+  await recordCheckoutLink(deps.db, order.id, link);
+  return link;
+}
+
+/** The order's payment link; a later link (a retry that got a newer session) never gives way to an older one. */
+async function recordCheckoutLink(db: Kysely<Database>, orderId: number, link: CheckoutLink): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable("orders")
+      .set({ stripe_session_id: link.sessionId, stripe_session_url: link.url, stripe_session_expires_at: link.expiresAt, updated_at: new Date() })
+      .where("id", "=", orderId)
+      .where("status", "=", "pending_payment")
+      .where((eb) => eb.or([eb("stripe_session_id", "is", null), eb("stripe_session_id", "=", link.sessionId), eb("stripe_session_expires_at", "<=", link.expiresAt)]))
+      .executeTakeFirst();
+    if (updated.numUpdatedRows > 0n) await appendOrderEvent(trx, orderId, "checkout_link", { sessionId: link.sessionId, expiresAt: link.expiresAt });
+  });
 }
 
 async function checkTopUpTarget(deps: CheckoutDeps, customerId: number, iccid: string, bundleName: string): Promise<CheckoutOutcome | undefined> {
@@ -145,9 +175,7 @@ async function quote(
     deps.logger.error({ bundle: bundle.name, costMinor, currency: validation.currency }, "validation answered in an unexpected currency or amount");
     return { kind: "unavailable", reason: "provider" };
   }
-  if (costMinor !== bundle.cost_minor) {
-    await deps.db.updateTable("catalogue_bundles").set({ cost_minor: costMinor }).where("name", "=", bundle.name).execute();
-  }
+  if (costMinor !== bundle.cost_minor) await recordBundleCost(deps.db, bundle.name, costMinor);
   const balance = await checkBalance(deps, bundle.name, costMinor, bundle.currency, alertOnce);
   if (balance) return balance;
   // The balance covers it, so an invalid order means the bundle itself is no longer sold.
@@ -170,7 +198,7 @@ function priceFor(pricing: PricingSettings, bundle: CatalogueBundleRow, costMino
 }
 
 async function withdraw(deps: CheckoutDeps, bundleName: string, cause: string, alertOnce: AlertOnce): Promise<CheckoutOutcome> {
-  await deps.db.updateTable("catalogue_bundles").set({ active: false }).where("name", "=", bundleName).execute();
+  await withdrawBundle(deps.db, bundleName);
   await alertOnce("withdrawn", bundleName, `${bundleName} is no longer sold by eSIM Go: ${cause}`);
   return { kind: "unavailable", reason: "withdrawn" };
 }

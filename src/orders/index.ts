@@ -1,6 +1,12 @@
-export { createShop, type Shop, type ShopDeps, type ShopSettings } from "./shop.ts";
-export { bundleTitle, type CheckoutInput, type CheckoutOutcome } from "./checkout.ts";
-export type { OrderStory, StatsRow } from "./operator.ts";
-export type { HttpAnswer } from "./stripe-webhook.ts";
-export type { EsimSummary, UsageView } from "../esims/index.ts";
+/**
+ * Orders and their story. This module alone writes `orders`, `order_events` and `webhook_events`: checkout, the
+ * guarded state transitions, the fulfilment lease, refunds and their records, payment events applied exactly once.
+ */
+export { bundleTitle, createCheckout, type CheckoutDeps, type CheckoutInput, type CheckoutOutcome } from "./checkout.ts";
+export { createPaymentEventHandler, type PaymentEventDeps, type PaymentEventOutcome } from "./payment-events.ts";
+export { createRefunder, refundIdempotencyKey, type OperatorRefundOutcome, type RefundReason, type Refunder } from "./refunds.ts";
+export { createOperator, type OperatorDeps, type OrderStory, type RetryOutcome, type StatsRow } from "./operator.ts";
+export { expireStalePending } from "./expiry.ts";
+export { claimDueOrder, releaseLease, renewLease, RELEASED, WORKABLE_STATUSES } from "./lease.ts";
+export { causeOf, countOrderEvents, findOrder, NEW_REFUND, transitionOrder, transitionWithin, type Transition } from "./store.ts";
 export type { Order, OrderStatus } from "../db/schema.ts";

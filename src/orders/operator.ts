@@ -1,5 +1,5 @@
 import { sql, type Kysely } from "kysely";
-import type { Database, Order } from "../db/schema.ts";
+import type { Database, Order, OrderEventType } from "../db/schema.ts";
 import type { EsimGoClient } from "../esimgo/index.ts";
 import { appendOrderEvent, findOrder, transitionOrder } from "./store.ts";
 
@@ -14,7 +14,7 @@ export interface StatsRow {
 
 export interface OrderStory {
   order: Order;
-  events: { at: Date; type: string; detail: unknown }[];
+  events: { at: Date; type: OrderEventType; detail: unknown }[];
 }
 
 export interface OperatorDeps {
@@ -68,11 +68,13 @@ async function orderStory(db: Kysely<Database>, orderId: number): Promise<OrderS
   return { order, events };
 }
 
-async function retry(deps: OperatorDeps, orderId: number): Promise<"queued" | "not_retryable" | "not_found"> {
+export type RetryOutcome = "queued" | "not_retryable" | "not_found";
+
+async function retry(deps: OperatorDeps, orderId: number): Promise<RetryOutcome> {
   const order = await findOrder(deps.db, orderId);
   if (!order) return "not_found";
   const now = deps.now();
-  const event = { type: "retry_requested", detail: { status: order.status } };
+  const event = { type: "retry_requested", detail: { status: order.status } } as const;
   // In flight: run it now. A `placing` order goes through reconciliation as always, never a blind re-POST.
   const requeued = await transitionOrder(deps.db, orderId, { from: ["paid", "placing", "placed", "ready", "awaiting_balance"], set: { next_attempt_at: now, attempts: 0 }, event });
   if (requeued) return "queued";

@@ -1,11 +1,12 @@
-import { sql, type Kysely, type Transaction } from "kysely";
+import type { Kysely } from "kysely";
 import type { Database, Order, RefundStatus } from "../db/schema.ts";
 import type { Logger } from "../logger.ts";
 import type { CustomerNotice, Notifier } from "../notify/index.ts";
 import type { Payments, RefundResult } from "../payments/index.ts";
-import { causeOf, countOrderEvents, findOrder, NEW_REFUND, transitionOrder } from "./store.ts";
+import { claimRefundRetry, dueRefundRetries, markRefundFailed, recordRefundCreated, releaseRefundRetry } from "./refund-records.ts";
+import { appendOrderEvent, causeOf, countOrderEvents, findOrder, NEW_REFUND, transitionOrder, updateOrderFields } from "./store.ts";
 
-type RefundReason = Extract<CustomerNotice, { type: "refunded" }>["reason"];
+export type RefundReason = Extract<CustomerNotice, { type: "refunded" }>["reason"];
 
 export interface RefunderDeps {
   db: Kysely<Database>;
@@ -15,30 +16,52 @@ export interface RefunderDeps {
   now: () => Date;
 }
 
+export type OperatorRefundOutcome = "refunding" | "already" | "not_refundable" | "not_found";
+
 export interface Refunder {
   /** The order carries refund_status "pending": ask Stripe, record it, tell the customer and the admins. */
   refund(order: Order, cause: string, reason: RefundReason): Promise<void>;
   /** Refunds whose Stripe call failed (still pending, no refund id) are asked again, idempotently. */
   retryPending(): Promise<number>;
-  operatorRefund(orderId: number): Promise<"refunding" | "already" | "not_refundable" | "not_found">;
+  operatorRefund(orderId: number): Promise<OperatorRefundOutcome>;
+  /** A second payment for an order that was already paid goes back at once. */
+  refundDuplicatePayment(orderId: number, paymentIntentId: string, amountMinor: number): Promise<void>;
 }
 
 const RETRY_AFTER_MS = 60_000;
 const LEASE_MS = 60_000;
+const RETRIES_PER_PASS = 20;
+
+/** One key per order and attempt: a lost answer is asked again under the same key, a new attempt under a new one. */
+export function refundIdempotencyKey(orderId: number, attempt: number): string {
+  return attempt <= 1 ? `refund:${orderId}` : `refund:${orderId}:${attempt}`;
+}
 
 export function createRefunder(deps: RefunderDeps): Refunder {
   async function refund(order: Order, cause: string, reason: RefundReason): Promise<void> {
+    if (!order.stripe_payment_intent_id) {
+      await updateOrderFields(deps.db, order.id, { refund_status: "failed", last_error: "refund: no payment to refund" });
+      await alertAdmins(order, "failed", `order ${order.id}: ${cause}; no payment to refund`);
+      return;
+    }
     // Each earlier refund that Stripe reported failed needs a fresh idempotency key; a lost answer reuses the same one.
     const attempt = (await countOrderEvents(deps.db, order.id, "refund_failed")) + 1;
     let result: RefundResult;
     try {
-      result = await deps.payments.refund(order, attempt);
+      result = await deps.payments.refund({
+        orderId: order.id,
+        paymentIntentId: order.stripe_payment_intent_id,
+        amountMinor: order.price_minor,
+        idempotencyKey: refundIdempotencyKey(order.id, attempt),
+        attempt,
+      });
     } catch (error) {
       deps.logger.error({ orderId: order.id, err: error }, "refund request failed; it will be retried");
-      await deps.db.updateTable("orders").set({ last_error: `refund: ${causeOf(error)}`, updated_at: deps.now() }).where("id", "=", order.id).execute();
+      await updateOrderFields(deps.db, order.id, { last_error: `refund: ${causeOf(error)}`, updated_at: deps.now() });
       await alertAdmins(order, "pending", `order ${order.id}: ${cause}; refund request failed (${causeOf(error)}), retrying`);
       return;
     }
+    await recordRefundCreated(deps.db, order.id, result);
     if (result.status === "failed") {
       // Its refund.failed webhook may have recorded (and announced) the failure already.
       if (await markRefundFailed(deps.db, order.id, `Stripe refund ${result.refundId} failed`, result.refundId)) {
@@ -60,35 +83,18 @@ export function createRefunder(deps: RefunderDeps): Refunder {
 
   async function retryPending(): Promise<number> {
     const now = deps.now();
-    const due = await deps.db
-      .selectFrom("orders")
-      .select("id")
-      .where("refund_status", "=", "pending")
-      .where("refund_id", "is", null)
-      .where("updated_at", "<", new Date(now.getTime() - RETRY_AFTER_MS))
-      .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", now)]))
-      .limit(20)
-      .execute();
     let retried = 0;
-    for (const { id } of due) {
-      const claimed = await deps.db
-        .updateTable("orders")
-        .set({ locked_until: new Date(now.getTime() + LEASE_MS), locked_by: "refunds", updated_at: now })
-        .where("id", "=", id)
-        .where("refund_status", "=", "pending")
-        .where("refund_id", "is", null)
-        .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", now)]))
-        .returningAll()
-        .executeTakeFirst();
+    for (const id of await dueRefundRetries(deps.db, now, RETRY_AFTER_MS, RETRIES_PER_PASS)) {
+      const claimed = await claimRefundRetry(deps.db, id, now, LEASE_MS);
       if (!claimed) continue;
       await refund(claimed, claimed.last_error ?? "refund retry", "unavailable");
-      await deps.db.updateTable("orders").set({ locked_until: null, locked_by: null }).where("id", "=", id).where("locked_by", "=", "refunds").execute();
+      await releaseRefundRetry(deps.db, id);
       retried++;
     }
     return retried;
   }
 
-  async function operatorRefund(orderId: number): Promise<"refunding" | "already" | "not_refundable" | "not_found"> {
+  async function operatorRefund(orderId: number): Promise<OperatorRefundOutcome> {
     const order = await findOrder(deps.db, orderId);
     if (!order) return "not_found";
     if (order.refund_status === "pending" || order.refund_status === "succeeded") return "already";
@@ -101,7 +107,7 @@ export function createRefunder(deps: RefunderDeps): Refunder {
 
   async function markForOperatorRefund(order: Order): Promise<Order | undefined> {
     const notYetRefunded = { ...NEW_REFUND, updated_at: deps.now() };
-    const event = { type: "refund_requested", detail: { by: "operator", status: order.status } };
+    const event = { type: "refund_requested", detail: { by: "operator", status: order.status } } as const;
     // Nothing was bought at the provider yet: stop fulfilment and refund.
     const stopped = await transitionOrder(deps.db, order.id, {
       from: ["paid", "awaiting_balance"],
@@ -119,33 +125,21 @@ export function createRefunder(deps: RefunderDeps): Refunder {
         .where((eb) => eb.or([eb("refund_status", "is", null), eb("refund_status", "=", "failed")]))
         .returningAll()
         .executeTakeFirst();
-      if (updated) await trx.insertInto("order_events").values({ order_id: order.id, type: event.type, detail: JSON.stringify(event.detail) }).execute();
+      if (updated) await appendOrderEvent(trx, order.id, event.type, event.detail);
       return updated;
     });
   }
 
-  return { refund, retryPending, operatorRefund };
-}
+  async function refundDuplicatePayment(orderId: number, paymentIntentId: string, amountMinor: number): Promise<void> {
+    const cause = `order ${orderId}: paid a second time (payment ${paymentIntentId})`;
+    try {
+      const result = await deps.payments.refund({ orderId, paymentIntentId, amountMinor, idempotencyKey: `refund:duplicate:${paymentIntentId}` });
+      await appendOrderEvent(deps.db, orderId, "duplicate_payment_refunded", { refundId: result.refundId, status: result.status });
+      await deps.notifier.admins({ type: "refund", orderId, amountMinor, currency: result.currency, status: result.status === "succeeded" ? "succeeded" : "pending", cause });
+    } catch (error) {
+      await deps.notifier.admins({ type: "refund", orderId, amountMinor, currency: "", status: "failed", cause: `${cause}; refund it by hand: ${causeOf(error)}` });
+    }
+  }
 
-/** Records that this refund failed; false when that was already recorded (Stripe reported it first). */
-export async function markRefundFailed(db: Kysely<Database>, orderId: number, cause: string, refundId: string): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    await trx.selectFrom("orders").select("id").where("id", "=", orderId).forUpdate().executeTakeFirst();
-    if (await refundFailureRecorded(trx, orderId, refundId)) return false;
-    await trx.updateTable("orders").set({ refund_status: "failed", last_error: `refund: ${cause}`, updated_at: new Date() }).where("id", "=", orderId).execute();
-    await trx.insertInto("order_events").values({ order_id: orderId, type: "refund_failed", detail: JSON.stringify({ refundId, cause }) }).execute();
-    return true;
-  });
-}
-
-/** Each refund that failed is one `refund_failed` event: the count of them numbers the next attempt's idempotency key. */
-export async function refundFailureRecorded(db: Kysely<Database> | Transaction<Database>, orderId: number, refundId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom("order_events")
-    .select("id")
-    .where("order_id", "=", orderId)
-    .where("type", "=", "refund_failed")
-    .where(sql<string>`detail->>'refundId'`, "=", refundId)
-    .executeTakeFirst();
-  return row !== undefined;
+  return { refund, retryPending, operatorRefund, refundDuplicatePayment };
 }

@@ -1,9 +1,10 @@
 import type { Kysely, Transaction } from "kysely";
-import type { Database, Order, OrderStatus, OrderUpdate } from "../db/schema.ts";
+import type { Database, Order, OrderEventType, OrderStatus, OrderUpdate } from "../db/schema.ts";
 
-type Executor = Kysely<Database> | Transaction<Database>;
+/** The database or a transaction: every write here can join a caller's transaction. */
+export type Executor = Kysely<Database> | Transaction<Database>;
 
-export async function appendOrderEvent(db: Executor, orderId: number, type: string, detail?: unknown): Promise<void> {
+export async function appendOrderEvent(db: Executor, orderId: number, type: OrderEventType, detail?: unknown): Promise<void> {
   await db
     .insertInto("order_events")
     .values({ order_id: orderId, type, detail: detail === undefined ? null : JSON.stringify(detail) })
@@ -14,11 +15,21 @@ export async function findOrder(db: Executor, orderId: number): Promise<Order | 
   return db.selectFrom("orders").selectAll().where("id", "=", orderId).executeTakeFirst();
 }
 
+/** The order locked for the rest of the caller's transaction. */
+export async function lockOrder(trx: Transaction<Database>, orderId: number | undefined): Promise<Order | undefined> {
+  if (orderId === undefined) return undefined;
+  return trx.selectFrom("orders").selectAll().where("id", "=", orderId).forUpdate().executeTakeFirst();
+}
+
+export async function lockOrderByPaymentIntent(trx: Transaction<Database>, paymentIntentId: string): Promise<Order | undefined> {
+  return trx.selectFrom("orders").selectAll().where("stripe_payment_intent_id", "=", paymentIntentId).forUpdate().executeTakeFirst();
+}
+
 export interface Transition {
   /** The move happens only from these statuses (the guard). */
   from: readonly OrderStatus[];
   set: OrderUpdate;
-  event: { type: string; detail?: unknown };
+  event: { type: OrderEventType; detail?: unknown };
   /** Only while this worker still holds the lease. */
   lockedBy?: string;
 }
@@ -44,7 +55,17 @@ export async function transitionOrder(db: Kysely<Database>, orderId: number, tra
   return db.transaction().execute((trx) => transitionWithin(trx, orderId, transition));
 }
 
-export async function countOrderEvents(db: Executor, orderId: number, type: string): Promise<number> {
+/** Writes fields that are no state change (a note, the payment intent) without a story line. */
+export async function updateOrderFields(db: Executor, orderId: number, set: OrderUpdate, onlyIn?: readonly OrderStatus[]): Promise<void> {
+  let update = db
+    .updateTable("orders")
+    .set({ ...set, updated_at: set.updated_at ?? new Date() })
+    .where("id", "=", orderId);
+  if (onlyIn) update = update.where("status", "in", [...onlyIn]);
+  await update.execute();
+}
+
+export async function countOrderEvents(db: Executor, orderId: number, type: OrderEventType): Promise<number> {
   const row = await db
     .selectFrom("order_events")
     .select((eb) => eb.fn.countAll<number>().as("n"))

@@ -1,14 +1,21 @@
+/**
+ * The Stripe adapter: creates Checkout Sessions and refunds and turns webhooks into typed `PaymentEvent`s.
+ * It holds no database access; applying what it reports is the orders module's job.
+ */
 export { createStripeClient, type StripeClientOptions } from "./stripe-client.ts";
 export {
   checkoutIdempotencyKey,
   createPayments,
   productName,
   refundStatusOf,
-  WebhookSignatureError,
+  type ChargeableOrder,
   type CheckoutLink,
   type Payments,
   type PaymentsDeps,
   type PaymentsSettings,
+  type RefundRequest,
   type RefundResult,
+  type ReturnUrls,
+  type WebhookReading,
 } from "./payments.ts";
-export { chargeSchema, checkoutSessionSchema, orderIdOf, refundAttemptOf, refundSchema, type ChargeObject, type CheckoutSessionObject, type RefundObject } from "./stripe-objects.ts";
+export type { PaymentEvent } from "./events.ts";

@@ -1,24 +1,34 @@
-import type { Kysely } from "kysely";
 import type Stripe from "stripe";
-import type { Database, Order, RefundStatus } from "../db/schema.ts";
-import type { Logger } from "../logger.ts";
-import { appendOrderEvent } from "../orders/store.ts";
-import { refundSchema } from "./stripe-objects.ts";
+import type { RefundStatus } from "../db/schema.ts";
+import { checkoutSessionSchema, chargeSchema, orderIdOf, refundAttemptOf, refundSchema } from "./stripe-objects.ts";
+import type { PaymentEvent } from "./events.ts";
 
 export interface PaymentsSettings {
   checkoutExpiryMinutes: number;
-  /** For the https://t.me/<bot>?start=... success and cancel URLs. */
-  botUsername: string;
   webhookSecret: string;
   /** First words of the product name on the checkout page and the card statement. */
   productNamePrefix?: string;
 }
 
 export interface PaymentsDeps {
-  db: Kysely<Database>;
   stripe: Stripe;
-  logger: Logger;
   settings: PaymentsSettings;
+}
+
+/** What a Checkout Session is made from: the order as stored (price from the database, never from a button). */
+export interface ChargeableOrder {
+  id: number;
+  kind: "new" | "topup";
+  bundleDescription: string;
+  priceMinor: number;
+  currency: string;
+  createdAt: Date;
+}
+
+/** Where Stripe sends the buyer after paying or cancelling: back into the chat they came from. */
+export interface ReturnUrls {
+  successUrl: string;
+  cancelUrl: string;
 }
 
 export interface CheckoutLink {
@@ -27,46 +37,57 @@ export interface CheckoutLink {
   expiresAt: Date;
 }
 
+export interface RefundRequest {
+  orderId: number;
+  paymentIntentId: string;
+  amountMinor: number;
+  /** Stripe replays the first answer given under a key: a new key only when a new refund is meant. */
+  idempotencyKey: string;
+  /** Our attempt number (1, 2, ...); absent for the refund of a duplicate payment. */
+  attempt?: number;
+}
+
 export interface RefundResult {
   refundId: string;
   status: RefundStatus;
   amountMinor: number;
+  currency: string;
+  failureReason?: string;
 }
 
+export type WebhookReading = { kind: "event"; event: PaymentEvent } | { kind: "refused"; why: string } | { kind: "malformed"; eventId: string; type: string; why: string };
+
+/** The Stripe adapter: Checkout Sessions, refunds, and webhooks turned into typed payment events. No database. */
 export interface Payments {
-  /** Creates the order's Checkout Session and records it on the (still unpaid) order. */
-  createCheckoutSession(order: Order, now?: Date): Promise<CheckoutLink>;
-  /** Refunds what the order charged (idempotent per attempt) and records the outcome on the order. */
-  refund(order: Order, attempt?: number): Promise<RefundResult>;
-  /** Verifies the signature on the raw body; throws on anything not signed by our endpoint secret. */
-  verifyWebhook(rawBody: string, signature: string | undefined): Stripe.Event;
+  /** Creates the order's Checkout Session; one per order, ever (idempotency key per order and deployment). */
+  createCheckoutSession(order: ChargeableOrder, returnUrls: ReturnUrls, now?: Date): Promise<CheckoutLink>;
+  /** Asks Stripe for a refund; throws when Stripe could not be asked or refused to create one. */
+  refund(request: RefundRequest): Promise<RefundResult>;
+  /** Verifies the signature on the raw body and reads the event; never throws. */
+  readWebhook(rawBody: string, signature: string | undefined): WebhookReading;
 }
-
-export class WebhookSignatureError extends Error {}
 
 export function createPayments(deps: PaymentsDeps): Payments {
   return {
-    createCheckoutSession: (order, now = new Date()) => createCheckoutSession(deps, order, now),
-    refund: (order, attempt = 1) => refundOrder(deps, order, attempt),
-    verifyWebhook: (rawBody, signature) => verifyWebhook(deps, rawBody, signature),
+    createCheckoutSession: (order, returnUrls, now = new Date()) => createCheckoutSession(deps, order, returnUrls, now),
+    refund: (request) => refund(deps, request),
+    readWebhook: (rawBody, signature) => readWebhook(deps, rawBody, signature),
   };
 }
 
-async function createCheckoutSession(deps: PaymentsDeps, order: Order, now: Date): Promise<CheckoutLink> {
+async function createCheckoutSession(deps: PaymentsDeps, order: ChargeableOrder, returnUrls: ReturnUrls, now: Date): Promise<CheckoutLink> {
   const expiresAt = checkoutExpiry(now, deps.settings.checkoutExpiryMinutes);
-  const session = await deps.stripe.checkout.sessions.create(sessionParams(deps.settings, order, expiresAt), {
+  const session = await deps.stripe.checkout.sessions.create(sessionParams(deps.settings, order, returnUrls, expiresAt), {
     // One key per order, ever: a retry (the SDK's, after a lost answer) gets the same session back, and Stripe refuses
     // a second, different session under it. The creation time keeps keys apart across a database that was reset.
     idempotencyKey: checkoutIdempotencyKey(order),
   });
   if (!session.url) throw new Error(`order ${order.id}: Stripe returned checkout session ${session.id} without a url`);
-  const link = { sessionId: session.id, url: session.url, expiresAt: new Date(session.expires_at * 1000) };
-  await recordSession(deps.db, order.id, link);
-  return link;
+  return { sessionId: session.id, url: session.url, expiresAt: new Date(session.expires_at * 1000) };
 }
 
-export function checkoutIdempotencyKey(order: Pick<Order, "id" | "created_at">): string {
-  return `checkout:${order.id}:${order.created_at.getTime()}`;
+export function checkoutIdempotencyKey(order: Pick<ChargeableOrder, "id" | "createdAt">): string {
+  return `checkout:${order.id}:${order.createdAt.getTime()}`;
 }
 
 // Rounded up to the minute (deterministic within a minute) plus one minute so Stripe's 30-minute floor always holds.
@@ -75,9 +96,8 @@ function checkoutExpiry(now: Date, minutes: number): Date {
   return new Date(Math.ceil(now.getTime() / minute) * minute + (minutes + 1) * minute);
 }
 
-function sessionParams(settings: PaymentsSettings, order: Order, expiresAt: Date): Stripe.Checkout.SessionCreateParams {
+function sessionParams(settings: PaymentsSettings, order: ChargeableOrder, returnUrls: ReturnUrls, expiresAt: Date): Stripe.Checkout.SessionCreateParams {
   const orderId = String(order.id);
-  const start = (what: string) => `https://t.me/${encodeURIComponent(settings.botUsername)}?start=${what}_${orderId}`;
   return {
     mode: "payment",
     line_items: [
@@ -85,7 +105,7 @@ function sessionParams(settings: PaymentsSettings, order: Order, expiresAt: Date
         quantity: 1,
         price_data: {
           currency: order.currency.toLowerCase(),
-          unit_amount: order.price_minor,
+          unit_amount: order.priceMinor,
           product_data: { name: productName(settings, order) },
         },
       },
@@ -94,41 +114,33 @@ function sessionParams(settings: PaymentsSettings, order: Order, expiresAt: Date
     metadata: { order_id: orderId },
     payment_intent_data: { metadata: { order_id: orderId } },
     expires_at: Math.floor(expiresAt.getTime() / 1000),
-    success_url: start("paid"),
-    cancel_url: start("cancel"),
+    success_url: returnUrls.successUrl,
+    cancel_url: returnUrls.cancelUrl,
   };
 }
 
-export function productName(settings: Pick<PaymentsSettings, "productNamePrefix">, order: Pick<Order, "bundle_description" | "kind">): string {
+export function productName(settings: Pick<PaymentsSettings, "productNamePrefix">, order: Pick<ChargeableOrder, "bundleDescription" | "kind">): string {
   const prefix = settings.productNamePrefix ?? "Travel eSIM";
   const kind = order.kind === "topup" ? " top-up" : "";
-  return `${prefix}${kind} — ${order.bundle_description}`.slice(0, 250);
+  return `${prefix}${kind} — ${order.bundleDescription}`.slice(0, 250);
 }
 
-async function recordSession(db: Kysely<Database>, orderId: number, link: CheckoutLink): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const updated = await trx
-      .updateTable("orders")
-      .set({ stripe_session_id: link.sessionId, stripe_session_url: link.url, stripe_session_expires_at: link.expiresAt, updated_at: new Date() })
-      .where("id", "=", orderId)
-      .where("status", "=", "pending_payment")
-      .where((eb) => eb.or([eb("stripe_session_id", "is", null), eb("stripe_session_id", "=", link.sessionId), eb("stripe_session_expires_at", "<=", link.expiresAt)]))
-      .executeTakeFirst();
-    if (updated.numUpdatedRows > 0n) await appendOrderEvent(trx, orderId, "checkout_link", { sessionId: link.sessionId, expiresAt: link.expiresAt });
-  });
-}
-
-async function refundOrder(deps: PaymentsDeps, order: Order, attempt: number): Promise<RefundResult> {
-  if (!order.stripe_payment_intent_id) throw new Error(`order ${order.id}: no payment intent to refund`);
-  const key = attempt <= 1 ? `refund:${order.id}` : `refund:${order.id}:${attempt}`;
+async function refund(deps: PaymentsDeps, request: RefundRequest): Promise<RefundResult> {
+  const metadata: Record<string, string> = { order_id: String(request.orderId) };
+  if (request.attempt !== undefined) metadata.attempt = String(request.attempt);
+  else metadata.duplicate = "true";
   const created = await deps.stripe.refunds.create(
-    { payment_intent: order.stripe_payment_intent_id, amount: order.price_minor, metadata: { order_id: String(order.id), attempt: String(Math.max(attempt, 1)) } },
-    { idempotencyKey: key },
+    { payment_intent: request.paymentIntentId, amount: request.amountMinor, metadata },
+    { idempotencyKey: request.idempotencyKey },
   );
-  const refund = refundSchema.parse(created);
-  const result: RefundResult = { refundId: refund.id, status: refundStatusOf(refund.status), amountMinor: refund.amount };
-  await recordRefund(deps.db, order.id, result);
-  return result;
+  const parsed = refundSchema.parse(created);
+  return {
+    refundId: parsed.id,
+    status: refundStatusOf(parsed.status),
+    amountMinor: parsed.amount,
+    currency: parsed.currency.toUpperCase(),
+    ...(parsed.failure_reason ? { failureReason: parsed.failure_reason } : {}),
+  };
 }
 
 export function refundStatusOf(stripeStatus: string | null | undefined): RefundStatus {
@@ -137,39 +149,70 @@ export function refundStatusOf(stripeStatus: string | null | undefined): RefundS
   return "pending";
 }
 
-async function recordRefund(db: Kysely<Database>, orderId: number, result: RefundResult): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const updated = await trx
-      .updateTable("orders")
-      .set({
-        refund_id: result.refundId,
-        refund_status: result.status,
-        refund_amount_minor: result.amountMinor,
-        refunded_at: result.status === "succeeded" ? new Date() : null,
-        updated_at: new Date(),
-      })
-      .where("id", "=", orderId)
-      // This refund is the order's newest attempt, so it replaces whatever an earlier one left; only a later state
-      // of this same refund, already recorded by its webhook, or a refund that already succeeded, is kept.
-      .where((eb) =>
-        eb.or([
-          eb("refund_status", "is", null),
-          eb("refund_status", "=", "pending"),
-          eb.and([eb("refund_status", "=", "failed"), eb.or([eb("refund_id", "is", null), eb("refund_id", "!=", result.refundId)])]),
-          // charge.refunded said the money is back before we heard which refund did it.
-          ...(result.status === "succeeded" ? [eb.and([eb("refund_status", "=", "succeeded"), eb("refund_id", "is", null)])] : []),
-        ]),
-      )
-      .executeTakeFirst();
-    if (updated.numUpdatedRows > 0n) await appendOrderEvent(trx, orderId, "refund_created", result);
-  });
+function readWebhook(deps: PaymentsDeps, rawBody: string, signature: string | undefined): WebhookReading {
+  if (!signature) return { kind: "refused", why: "missing Stripe-Signature header" };
+  let event: Stripe.Event;
+  try {
+    event = deps.stripe.webhooks.constructEvent(rawBody, signature, deps.settings.webhookSecret);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    // Signed by us but not JSON: the sender is genuine, the body is not an event.
+    if (error instanceof SyntaxError) return { kind: "malformed", eventId: "", type: "", why };
+    return { kind: "refused", why };
+  }
+  try {
+    return { kind: "event", event: toPaymentEvent(event) };
+  } catch (error) {
+    return { kind: "malformed", eventId: event.id, type: event.type, why: error instanceof Error ? error.message : String(error) };
+  }
 }
 
-function verifyWebhook(deps: PaymentsDeps, rawBody: string, signature: string | undefined): Stripe.Event {
-  if (!signature) throw new WebhookSignatureError("missing Stripe-Signature header");
-  try {
-    return deps.stripe.webhooks.constructEvent(rawBody, signature, deps.settings.webhookSecret);
-  } catch (error) {
-    throw new WebhookSignatureError(error instanceof Error ? error.message : String(error));
+/** Event payloads are parsed, not trusted: only what the money path reads, checked for shape. */
+function toPaymentEvent(event: Stripe.Event): PaymentEvent {
+  const base = { provider: "stripe" as const, eventId: event.id, eventType: event.type, livemode: event.livemode };
+  const object: unknown = event.data.object;
+  switch (event.type) {
+    case "checkout.session.completed":
+    case "checkout.session.async_payment_succeeded":
+    case "checkout.session.async_payment_failed":
+    case "checkout.session.expired": {
+      const session = checkoutSessionSchema.parse(object);
+      const common = { ...base, orderId: orderIdOf(session), sessionId: session.id, paymentIntentId: session.payment_intent };
+      if (event.type === "checkout.session.expired") return { ...common, type: "link_expired" };
+      if (event.type === "checkout.session.async_payment_failed") return { ...common, type: "payment_failed" };
+      if (session.payment_status !== "paid") return { ...common, type: "payment_processing", paymentStatus: session.payment_status };
+      return { ...common, type: "paid", amountMinor: session.amount_total ?? null, currency: session.currency?.toUpperCase() ?? null };
+    }
+    case "charge.refunded": {
+      const charge = chargeSchema.parse(object);
+      return {
+        ...base,
+        type: "charge_refunded",
+        orderId: orderIdOf({ metadata: charge.metadata }),
+        chargeId: charge.id,
+        paymentIntentId: charge.payment_intent,
+        amountRefundedMinor: charge.amount_refunded,
+        fullyRefunded: charge.refunded,
+      };
+    }
+    case "refund.created":
+    case "refund.updated":
+    case "refund.failed": {
+      const refund = refundSchema.parse(object);
+      const attempt = refundAttemptOf(refund.metadata);
+      return {
+        ...base,
+        type: "refund_changed",
+        orderId: orderIdOf({ metadata: refund.metadata }),
+        refundId: refund.id,
+        paymentIntentId: refund.payment_intent,
+        amountMinor: refund.amount,
+        status: event.type === "refund.failed" ? "failed" : refundStatusOf(refund.status),
+        ...(attempt !== undefined ? { attempt } : {}),
+        ...(refund.failure_reason ? { failureReason: refund.failure_reason } : {}),
+      };
+    }
+    default:
+      return { ...base, type: "ignored" };
   }
 }

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createCustomerDirectory } from "../../src/customers/index.ts";
+import { createCustomerDirectory, type Identity } from "../../src/customers/index.ts";
 import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
+
+const telegram = (id: number): Identity => ({ channel: "telegram", externalId: String(id) });
 
 describe.each(testDatabaseTargets())("customer directory on $kind", (target) => {
   let database: TestDatabase;
@@ -14,62 +16,70 @@ describe.each(testDatabaseTargets())("customer directory on $kind", (target) => 
   afterEach(async () => database?.close());
 
   const rows = () => database.db.selectFrom("customers").selectAll().execute();
-  const row = (telegramId: number) => database.db.selectFrom("customers").selectAll().where("telegram_id", "=", telegramId).executeTakeFirstOrThrow();
+  const identities = () => database.db.selectFrom("customer_identities").select(["channel", "external_id", "customer_id"]).execute();
 
-  it("a sender who only looks around leaves no row; the first need creates one, with Telegram's language", async () => {
+  it("a sender who only looks around leaves no row; the first need creates one with its identity, in the channel's language", async () => {
     const customers = createCustomerDirectory(database.db, { now });
-    expect(await customers.lookup({ telegramId: 42, firstName: "Ada", languageCode: "ru-RU" })).toBeUndefined();
+    expect(await customers.lookup(telegram(42))).toBeUndefined();
     expect(await rows()).toHaveLength(0);
 
-    const created = await customers.ensure({ telegramId: 42, firstName: "Ada", languageCode: "ru-RU" });
-    expect(await row(42)).toMatchObject({ id: created.id, language: "ru", first_name: "Ada" });
-    expect(await customers.lookup({ telegramId: 42, firstName: "Ada", languageCode: "en" })).toEqual(created);
-    expect(await customers.ensure({ telegramId: 42, firstName: "Ada", languageCode: "en" })).toEqual(created);
+    const created = await customers.ensure(telegram(42), "ru");
+    expect(await rows()).toEqual([expect.objectContaining({ id: created.id, language: "ru" })]);
+    expect(await identities()).toEqual([{ channel: "telegram", external_id: "42", customer_id: created.id }]);
+    expect(await customers.lookup(telegram(42))).toEqual(created);
+    expect(await customers.ensure(telegram(42), "en")).toEqual(created);
     expect(await rows()).toHaveLength(1);
   });
 
-  it("finds a row another process created once what it knew has gone stale", async () => {
+  it("finds a row another process created once what it knew has gone stale, and never creates a second", async () => {
     const here = createCustomerDirectory(database.db, { now, ttlMs: 30_000 });
     const elsewhere = createCustomerDirectory(database.db, { now, ttlMs: 30_000 });
-    expect(await here.lookup({ telegramId: 45, firstName: "Ada" })).toBeUndefined();
-    const created = await elsewhere.ensure({ telegramId: 45, firstName: "Ada", languageCode: "tr" });
+    expect(await here.lookup(telegram(45))).toBeUndefined();
+    const created = await elsewhere.ensure(telegram(45), "tr");
     clock += 30_001;
-    expect(await here.lookup({ telegramId: 45, firstName: "Ada" })).toEqual(created);
-    // ensure never creates a second row, even from a process that still thinks there is none.
+    expect(await here.lookup(telegram(45))).toEqual(created);
     const third = createCustomerDirectory(database.db, { now });
-    expect((await third.ensure({ telegramId: 45, firstName: "Ada" })).id).toBe(created.id);
+    expect((await third.ensure(telegram(45), "en")).id).toBe(created.id);
     expect(await rows()).toHaveLength(1);
   });
 
-  it("writes a changed name or username of a known customer", async () => {
+  it("two first contacts of one sender racing each other make one customer", async () => {
+    const directories = Array.from({ length: 4 }, () => createCustomerDirectory(database.db, { now }));
+    const created = await Promise.all(directories.map((directory) => directory.ensure(telegram(46), "en")));
+    expect(new Set(created.map((customer) => customer.id)).size).toBe(1);
+    expect(await rows()).toHaveLength(1);
+    expect(await identities()).toHaveLength(1);
+  });
+
+  it("keeps one person's Telegram and WhatsApp identities apart", async () => {
     const customers = createCustomerDirectory(database.db, { now });
-    await customers.ensure({ telegramId: 43, firstName: "Ada" });
-    const renamed = await customers.lookup({ telegramId: 43, firstName: "Ada", username: "ada_travels" });
-    expect(renamed?.username).toBe("ada_travels");
-    expect((await row(43)).username).toBe("ada_travels");
+    const onTelegram = await customers.ensure(telegram(4915112345678), "en");
+    const onWhatsApp = await customers.ensure({ channel: "whatsapp", externalId: "4915112345678" }, "en");
+    expect(onWhatsApp.id).not.toBe(onTelegram.id);
+    expect(await identities()).toHaveLength(2);
   });
 
   it("keeps a language change of this process, and sees another process's change once the row is stale", async () => {
     const here = createCustomerDirectory(database.db, { now, ttlMs: 30_000 });
     const elsewhere = createCustomerDirectory(database.db, { now, ttlMs: 30_000 });
-    const customer = await here.ensure({ telegramId: 44, firstName: "Ada", languageCode: "en" });
+    const customer = await here.ensure(telegram(44), "en");
 
-    expect((await here.setLanguage(customer, "tr")).language).toBe("tr");
-    expect((await here.lookup({ telegramId: 44, firstName: "Ada" }))?.language).toBe("tr");
-    expect((await row(44)).language).toBe("tr");
+    expect((await here.setLanguage(telegram(44), customer, "tr")).language).toBe("tr");
+    expect((await here.lookup(telegram(44)))?.language).toBe("tr");
+    expect((await rows())[0]?.language).toBe("tr");
 
-    await elsewhere.setLanguage(await elsewhere.ensure({ telegramId: 44, firstName: "Ada" }), "ru");
-    expect((await here.lookup({ telegramId: 44, firstName: "Ada" }))?.language).toBe("tr");
+    await elsewhere.setLanguage(telegram(44), await elsewhere.ensure(telegram(44), "en"), "ru");
+    expect((await here.lookup(telegram(44)))?.language).toBe("tr");
     clock += 30_001;
-    expect((await here.lookup({ telegramId: 44, firstName: "Ada" }))?.language).toBe("ru");
+    expect((await here.lookup(telegram(44)))?.language).toBe("ru");
   });
 
   it("holds at most maxEntries senders, dropping the oldest", async () => {
     const customers = createCustomerDirectory(database.db, { now, maxEntries: 2 });
-    for (const [telegramId, firstName] of [[1, "A"], [2, "B"], [3, "C"]] as const) await customers.ensure({ telegramId, firstName });
+    for (const id of [1, 2, 3]) await customers.ensure(telegram(id), "en");
     // The oldest was dropped, so a change made behind this process's back is read again for it only.
     await database.db.updateTable("customers").set({ language: "tr" }).execute();
-    expect((await customers.lookup({ telegramId: 1, firstName: "A" }))?.language).toBe("tr");
-    expect((await customers.lookup({ telegramId: 3, firstName: "C" }))?.language).toBe("en");
+    expect((await customers.lookup(telegram(1)))?.language).toBe("tr");
+    expect((await customers.lookup(telegram(3)))?.language).toBe("en");
   });
 });

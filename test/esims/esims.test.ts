@@ -1,10 +1,9 @@
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { signEsimGoBody } from "../../src/esimgo/index.ts";
 import { RecordingNotifier, type CustomerNotice } from "../../src/notify/index.ts";
 import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
-import { BUNDLE, decodeQr, startHarness, type Harness } from "../fulfilment/harness.ts";
+import { BUNDLE, decodeQr, startHarness, type Harness } from "../helpers/shop.ts";
+import { startWebhookServer } from "../helpers/webhooks.ts";
 
 type UsageNotice = Extract<CustomerNotice, { type: "usage" }>;
 
@@ -38,8 +37,8 @@ describe.each(testDatabaseTargets())("eSIMs, usage and eSIM Go callbacks on $kin
   it("tells the customer once when the same 80 % callback arrives twice", async () => {
     const callback = utilisation(iccid, 1_000_000_000, 150_000_000);
     const signature = signEsimGoBody(callback, h.esimSim.apiKey);
-    expect((await h.shop.handleEsimGoCallback(callback, signature)).status).toBe(200);
-    expect((await h.shop.handleEsimGoCallback(callback, signature)).status).toBe(200);
+    expect((await h.shop.handleEsimGoCallback(callback, signature))).toBe("applied");
+    expect((await h.shop.handleEsimGoCallback(callback, signature))).toBe("applied");
     expect(usageNotices()).toEqual([{ type: "usage", iccid, bundleName: BUNDLE, usedPercent: 80, remainingBytes: 150_000_000 }]);
     const alerts = await h.db.selectFrom("usage_alerts").selectAll().where("iccid", "=", iccid).execute();
     expect(alerts.map((a) => a.threshold)).toEqual([80]);
@@ -59,10 +58,10 @@ describe.each(testDatabaseTargets())("eSIMs, usage and eSIM Go callbacks on $kin
     const shop = h.makeShop({}, notifier);
     const callback = utilisation(iccid, 1_000_000_000, 150_000_000);
     const signature = signEsimGoBody(callback, h.esimSim.apiKey);
-    expect((await shop.handleEsimGoCallback(callback, signature)).status).toBe(500);
+    expect((await shop.handleEsimGoCallback(callback, signature))).toBe("retry");
     expect(await h.db.selectFrom("usage_alerts").selectAll().execute()).toEqual([]);
-    expect((await shop.handleEsimGoCallback(callback, signature)).status).toBe(200);
-    expect((await shop.handleEsimGoCallback(callback, signature)).status).toBe(200);
+    expect((await shop.handleEsimGoCallback(callback, signature))).toBe("applied");
+    expect((await shop.handleEsimGoCallback(callback, signature))).toBe("applied");
     expect(notifier.customerNotices.map((n) => n.notice)).toEqual([{ type: "usage", iccid, bundleName: BUNDLE, usedPercent: 80, remainingBytes: 150_000_000 }]);
   });
 
@@ -78,8 +77,8 @@ describe.each(testDatabaseTargets())("eSIMs, usage and eSIM Go callbacks on $kin
   it("refuses a callback with a bad signature with 401 and changes nothing", async () => {
     const before = await h.db.selectFrom("esims").select(["usage", "usage_checked_at"]).where("iccid", "=", iccid).executeTakeFirstOrThrow();
     const callback = utilisation(iccid, 1_000_000_000, 0);
-    expect((await h.shop.handleEsimGoCallback(callback, signEsimGoBody(callback, "not-the-api-key"))).status).toBe(401);
-    expect((await h.shop.handleEsimGoCallback(callback, undefined)).status).toBe(401);
+    expect((await h.shop.handleEsimGoCallback(callback, signEsimGoBody(callback, "not-the-api-key")))).toBe("refused");
+    expect((await h.shop.handleEsimGoCallback(callback, undefined))).toBe("refused");
     expect(await h.db.selectFrom("usage_alerts").selectAll().execute()).toEqual([]);
     expect(await h.db.selectFrom("esims").select(["usage", "usage_checked_at"]).where("iccid", "=", iccid).executeTakeFirstOrThrow()).toEqual(before);
     expect(usageNotices()).toEqual([]);
@@ -87,7 +86,7 @@ describe.each(testDatabaseTargets())("eSIMs, usage and eSIM Go callbacks on $kin
 
   it("alerts the admins about a low provider balance", async () => {
     const body = JSON.stringify({ alertType: "LowBalance", balanceInfo: { balance: 42.5, threshold: 100, thresholdPercentRemaining: 42 } });
-    expect((await h.shop.handleEsimGoCallback(body, signEsimGoBody(body, h.esimSim.apiKey, "hex"))).status).toBe(200);
+    expect((await h.shop.handleEsimGoCallback(body, signEsimGoBody(body, h.esimSim.apiKey, "hex")))).toBe("applied");
     expect(h.notifier.adminAlerts).toContainEqual(expect.objectContaining({ type: "low_balance", balanceMinor: 4250, thresholdMinor: 10_000 }));
   });
 
@@ -149,19 +148,9 @@ function utilisation(iccid: string, initial: number, remaining: number): string 
   });
 }
 
+/** The product's HTTP route in front of the shop, where the simulator posts its callbacks. */
 async function startCallbackReceiver(h: Harness): Promise<() => Promise<void>> {
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const signature = req.headers["x-signature-sha256"];
-      h.shop
-        .handleEsimGoCallback(Buffer.concat(chunks).toString("utf8"), Array.isArray(signature) ? signature[0] : signature)
-        .then((answer) => res.writeHead(answer.status).end(answer.body))
-        .catch(() => res.writeHead(500).end());
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  h.esimSim.control.setCallbackUrl(`http://127.0.0.1:${(server.address() as AddressInfo).port}/callbacks/esimgo`);
-  return () => new Promise((resolve) => server.close(() => resolve()));
+  const receiver = await startWebhookServer(h.db, { esimgo: (raw, signature) => h.shop.handleEsimGoCallback(raw, signature) });
+  h.esimSim.control.setCallbackUrl(receiver.esimgoUrl);
+  return receiver.close;
 }

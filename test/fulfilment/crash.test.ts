@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { CustomerNotice } from "../../src/notify/index.ts";
 import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
-import { BUNDLE, startHarness, type Harness } from "./harness.ts";
+import { BUNDLE, startHarness, type Harness } from "../helpers/shop.ts";
 
 const postgres = testDatabaseTargets().find((t) => t.kind === "postgres");
 

@@ -3,7 +3,7 @@ import type { Order } from "../../src/db/schema.ts";
 import type { CustomerNotice } from "../../src/notify/index.ts";
 import { retailPriceMinor } from "../../src/pricing/index.ts";
 import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
-import { BUNDLE, decodeQr, shopSettings, startHarness, type Harness } from "./harness.ts";
+import { BUNDLE, decodeQr, shopSettings, startHarness, type Harness } from "../helpers/shop.ts";
 
 type EsimReady = Extract<CustomerNotice, { type: "esim_ready" }>;
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Order } from "../../src/db/schema.ts";
 import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
-import { BUNDLE, startHarness, type Harness } from "./harness.ts";
+import { BUNDLE, startHarness, type Harness } from "../helpers/shop.ts";
 
 describe.each(testDatabaseTargets())("leases and reconciliation on $kind", (target) => {
   let database: TestDatabase;

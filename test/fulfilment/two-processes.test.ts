@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { upsertCustomer } from "../../src/customers/index.ts";
 import { startTelegramSim } from "../../src/telegram-sim/index.ts";
 import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
 import { freePort, httpStatus, startProduct, waitUntil, type RunningProcess } from "../helpers/process.ts";
-import { BUNDLE, startHarness, startRawWebhookServer, WEBHOOK_SECRET, type Harness } from "./harness.ts";
+import { telegramCustomer } from "../helpers/customers.ts";
+import { BUNDLE, startHarness, WEBHOOK_SECRET, type Harness } from "../helpers/shop.ts";
+import { startWebhookServer } from "../helpers/webhooks.ts";
 
 const postgres = testDatabaseTargets().find((t) => t.kind === "postgres");
 const TOKEN = "7000002:AAH-two-processes-test-token_0123";
@@ -12,15 +13,18 @@ const ORDERS = 8;
 type TelegramSim = Awaited<ReturnType<typeof startTelegramSim>>;
 
 /** Stripe posts each event once; this hands the same raw body and signature to every bot process at once. */
-function startFanOut(targets: string[]): Promise<{ url: string; close(): Promise<void> }> {
-  return startRawWebhookServer(async (raw, signature) => {
-    const statuses = await Promise.all(
-      targets.map((target) =>
-        fetch(`${target}/webhooks/stripe`, { method: "POST", body: raw, headers: { "content-type": "application/json", "stripe-signature": signature ?? "" } }).then((r) => r.status),
-      ),
-    );
-    return { status: Math.max(...statuses) };
+async function startFanOut(db: Harness["db"], targets: string[]): Promise<{ url: string; close(): Promise<void> }> {
+  const server = await startWebhookServer(db, {
+    stripe: async (raw, signature) => {
+      const statuses = await Promise.all(
+        targets.map((target) =>
+          fetch(`${target}/webhooks/stripe`, { method: "POST", body: raw, headers: { "content-type": "application/json", "stripe-signature": signature ?? "" } }).then((r) => r.status),
+        ),
+      );
+      return statuses.every((status) => status === 200) ? "applied" : "retry";
+    },
   });
+  return { url: server.stripeUrl, close: server.close };
 }
 
 describe("two bot processes on one PostgreSQL", () => {
@@ -93,14 +97,14 @@ describe("two bot processes on one PostgreSQL", () => {
     for (let i = 0; i < ORDERS; i++) {
       const chatId = 810_000 + i;
       telegram.registerChat({ id: chatId, type: "private", first_name: `Traveller ${i}` });
-      const customer = await upsertCustomer(h.db, { telegramId: chatId, firstName: `Traveller ${i}`, languageCode: "en" });
+      const customer = await telegramCustomer(h.db, chatId);
       const outcome = await h.shop.checkout({ customerId: customer.id, bundleName: BUNDLE });
       if (outcome.kind !== "link") throw new Error(outcome.kind);
       orders.push({ id: outcome.orderId, chatId });
     }
 
     const targets = [await startBot(), await startBot()];
-    const receiver = await startFanOut(targets);
+    const receiver = await startFanOut(h.db, targets);
     fanOut = receiver;
     h.stripeSim.control.setWebhookUrl(receiver.url);
     for (const { id } of orders) await h.stripeSim.control.pay((await h.shop.order(id))!.stripe_session_id!);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { upsertCustomer } from "../../src/customers/index.ts";
 import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
-import { BUNDLE, startHarness, type Harness } from "./harness.ts";
+import { telegramCustomer } from "../helpers/customers.ts";
+import { BUNDLE, startHarness, type Harness } from "../helpers/shop.ts";
 
 const ORDERS = 10;
 
@@ -32,7 +32,7 @@ describe.each(testDatabaseTargets())("two workers on one $kind database", (targe
 
     const orderIds: number[] = [];
     for (let i = 0; i < ORDERS; i++) {
-      const customer = await upsertCustomer(h.db, { telegramId: 800_000 + i, firstName: `Traveller ${i}` });
+      const customer = await telegramCustomer(h.db, 800_000 + i);
       const outcome = await h.shop.checkout({ customerId: customer.id, bundleName: BUNDLE });
       if (outcome.kind !== "link") throw new Error(outcome.kind);
       orderIds.push(outcome.orderId);

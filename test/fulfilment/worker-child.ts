@@ -2,9 +2,10 @@
 import { openDatabase } from "../../src/db/index.ts";
 import { createEsimGoClient } from "../../src/esimgo/index.ts";
 import { RecordingNotifier } from "../../src/notify/index.ts";
-import { createShop } from "../../src/orders/index.ts";
-import { createStripeClient } from "../../src/payments/index.ts";
-import { shopSettings, silentLogger } from "./harness.ts";
+import { createPayments, createStripeClient } from "../../src/payments/index.ts";
+import { createShop } from "../../src/shop/index.ts";
+import { telegramReturnUrls } from "../../src/telegram/index.ts";
+import { BOT_USERNAME, PAYMENTS_SETTINGS, shopSettings, silentLogger } from "../helpers/shop.ts";
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -18,7 +19,8 @@ const shop = createShop({
   db: database.db,
   esimgo,
   esimgoApiKey: env("ESIMGO_KEY"),
-  stripe: createStripeClient({ secretKey: "sk_test_child", apiUrl: env("STRIPE_URL") }),
+  payments: createPayments({ stripe: createStripeClient({ secretKey: "sk_test_child", apiUrl: env("STRIPE_URL") }), settings: PAYMENTS_SETTINGS }),
+  returnUrls: (_channel, orderId) => telegramReturnUrls(BOT_USERNAME, orderId),
   notifier: new RecordingNotifier(),
   logger: silentLogger,
   settings: shopSettings({ workerId: "child-worker" }),

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { checkoutIdempotencyKey, createStripeClient } from "../../src/payments/index.ts";
 import { retailPriceMinor } from "../../src/pricing/index.ts";
 import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
-import { BUNDLE, shopSettings, startHarness, type Harness } from "../fulfilment/harness.ts";
+import { BUNDLE, shopSettings, startHarness, type Harness } from "../helpers/shop.ts";
 
 const pricing = shopSettings().pricing;
 
@@ -152,8 +152,8 @@ describe.each(testDatabaseTargets())("checkout on $kind", (target) => {
     expect(paymentIntent.metadata).toEqual({ order_id: String(order.id) });
 
     const creations = h.stripeSim.control.apiCalls().filter((c) => c.method === "POST" && c.path === "/v1/checkout/sessions");
-    expect(creations.map((c) => c.idempotencyKey)).toEqual([checkoutIdempotencyKey(order)]);
-    expect(checkoutIdempotencyKey(order)).toMatch(new RegExp(`^checkout:${order.id}:`));
+    expect(creations.map((c) => c.idempotencyKey)).toEqual([checkoutIdempotencyKey({ id: order.id, createdAt: order.created_at })]);
+    expect(checkoutIdempotencyKey({ id: order.id, createdAt: order.created_at })).toMatch(new RegExp(`^checkout:${order.id}:`));
   });
 
   it("gets the same session back when Stripe's answer was lost, and never makes a second one for the order", async () => {
@@ -165,7 +165,7 @@ describe.each(testDatabaseTargets())("checkout on $kind", (target) => {
     expect(sessions()).toHaveLength(1);
     expect(sessions()[0]).toMatchObject({ id: order.stripe_session_id, url: outcome.url });
     const keys = h.stripeSim.control.apiCalls().filter((c) => c.path === "/v1/checkout/sessions").map((c) => c.idempotencyKey);
-    expect(keys).toEqual([checkoutIdempotencyKey(order), checkoutIdempotencyKey(order)]);
+    expect(keys).toEqual([checkoutIdempotencyKey({ id: order.id, createdAt: order.created_at }), checkoutIdempotencyKey({ id: order.id, createdAt: order.created_at })]);
   });
 
   it("sells top-ups only for the customer's own eSIM", async () => {

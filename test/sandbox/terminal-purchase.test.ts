@@ -20,13 +20,15 @@ describe("npm start with no settings: buying an eSIM in the terminal", () => {
     if (terminal) expect(await terminal.stop()).toBe(0);
   });
 
-  it("a person types /start, Germany, picks a plan by number, confirms, pays on the checkout page and gets a scannable eSIM", async () => {
+  it("a person types /start, Germany, answers the plan chooser by number, confirms, pays on the checkout page and gets a scannable eSIM", async () => {
     const balanceBefore = await terminal.say("/balance", /eSIM Go balance: (\$[\d,.]+)/, "the admin's balance answer");
 
-    // Typed ahead, faster than the bot answers: "1" must still press the first plan (it once went out as text).
-    for (const line of ["/start", "Germany", "1"]) terminal.type(line);
+    // Typed ahead, faster than the bot answers: each "1" must still press a button (it once went out as text):
+    // a trip of up to a week, a little data, the cheapest plan that fits.
+    for (const line of ["/start", "Germany", "1", "1", "1"]) terminal.type(line);
     await terminal.waitFor(/Hello, Traveller!/, "the welcome");
-    const plan = await terminal.waitFor(/\[1\] 🇩🇪 (.+?) · (\$[\d.]+)\n/, "Germany's plans with numbered buttons");
+    await terminal.waitFor(/Germany: how long is your trip\?/, "the plan chooser's first question");
+    const plan = await terminal.waitFor(/the best plans, cheapest first[^]*?\[1\] \S+ (.+?) · (\$[\d.]+)\n/, "the best plans with numbered buttons");
     const price = plan[2] ?? "";
     await terminal.waitFor(/\[1\] 🛒 Buy for (\$[\d.]+)/, "the first plan's details").then((m) => expect(m[1]).toBe(price));
     await terminal.say("1", /\[1\] ✅ Pay (\$[\d.]+)/, "the order summary").then((m) => expect(m[1]).toBe(price));
@@ -35,7 +37,7 @@ describe("npm start with no settings: buying an eSIM in the terminal", () => {
 
     const page = await fetch(link).then((response) => response.text());
     expect(page).toMatch(/id="sandbox-banner"[^>]*>SANDBOX/);
-    expect(page).toMatch(/id="product">[^<]*Germany[^<]*1 GB[^<]*7 days</);
+    expect(page).toMatch(/id="product">Travel eSIM — [^<]*\d+ (GB|MB)[^<]* \d+ days?</);
     expect(page).toContain(`<strong id="amount">${price}</strong> <span id="currency">USD</span>`);
     const payAction = /<form method="post" action="([^"]+)"><button id="pay"/.exec(page)?.[1] ?? "";
     const paid = await fetch(new URL(payAction, link), { method: "POST", redirect: "manual" });
@@ -54,7 +56,8 @@ describe("npm start with no settings: buying an eSIM in the terminal", () => {
   }, SCENARIO_TIMEOUT_MS);
 
   it.skipIf(!hasChromium)("a real browser pays on the checkout page: the eSIM arrives in the terminal and /order shows the order delivered", async () => {
-    await terminal.say("France", /\[1\] 🇫🇷 (.+?) · (\$[\d.]+)\n/, "France's plans");
+    await terminal.say("France", /\[5\] 📋 All plans/, "the plan chooser");
+    await terminal.say("5", /\[1\] 🇫🇷 (.+?) · (\$[\d.]+)\n/, "France's plans");
     await terminal.say("1", /\[1\] 🛒 Buy for/, "the plan's details");
     const price = (await terminal.say("1", /\[1\] ✅ Pay (\$[\d.]+)/, "the order summary"))[1] ?? "";
     const link = (await terminal.say("1", /open this link in your browser:\n\s+(http:\/\/\S+)/, "the payment link"))[1] ?? "";

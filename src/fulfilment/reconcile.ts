@@ -1,0 +1,74 @@
+import type { Order } from "../db/schema.ts";
+import type { OrderSummary } from "../esimgo/index.ts";
+import { knownIccids } from "../esims/index.ts";
+import { placeAtProvider, recordPlaced } from "./place.ts";
+import { DONE, type Lane, type StepResult } from "./tools.ts";
+
+/** eSIM Go stamps createdAt with its own clock: the order list is searched from this long before placing began. */
+const RECONCILE_CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * Step 1b: an order left in `placing` (a crash, a lost answer). eSIM Go takes no idempotency key, so the order list
+ * decides: a provider order for the same product that no order of ours has recorded is adopted; only once our POST
+ * can no longer be in flight and none exists is the order placed again.
+ */
+export async function reconcile(lane: Lane, order: Order): Promise<StepResult> {
+  const { deps, settings } = lane;
+  const startedAt = order.placing_started_at ?? order.updated_at;
+  const settledAt = startedAt.getTime() + settings.reconcileGraceSeconds * 1000;
+  let summaries: OrderSummary[];
+  try {
+    summaries = await deps.esimgo.listOrders({ createdFrom: new Date(startedAt.getTime() - RECONCILE_CLOCK_SKEW_MS) });
+  } catch (error) {
+    await lane.scheduleRetry(order, error);
+    return DONE;
+  }
+  const match = await findUnlinkedMatch(lane, order, summaries);
+  if (match) return recordPlaced(lane, order, match.orderReference, "adopted", match.totalMinor, match.currency);
+  if (deps.now().getTime() < settledAt) {
+    // Our POST may still be in flight: look again once it cannot be any more.
+    await lane.scheduleRetry(order, new Error("placing outcome not settled yet"), { atMs: settledAt - deps.now().getTime(), silent: true });
+    return DONE;
+  }
+  if (lane.deadlinePassed(order)) return lane.fail(order, `order ${order.id}: no provider order exists and the deadline passed`, "deadline");
+  const again = await lane.moveTo(order, ["placing"], { placing_started_at: deps.now(), ...lane.lease() }, { type: "replacing", detail: { listed: summaries.length } });
+  return again ? placeAtProvider(lane, again) : DONE;
+}
+
+/**
+ * The oldest provider order for the same product that no order of ours has recorded. A new-eSIM order never adopts
+ * one that went onto an ICCID we already know: that is someone's top-up, and its install details are theirs.
+ */
+async function findUnlinkedMatch(lane: Lane, order: Order, summaries: OrderSummary[]): Promise<OrderSummary | undefined> {
+  const candidates = summaries
+    .filter((summary) => summary.orderReference && isSameProduct(order, summary))
+    .sort((a, b) => timeOf(a.createdAt) - timeOf(b.createdAt));
+  if (candidates.length === 0) return undefined;
+  const linked = await lane.deps.db
+    .selectFrom("orders")
+    .select("esimgo_order_reference")
+    .where("esimgo_order_reference", "in", candidates.map((c) => c.orderReference))
+    .execute();
+  const taken = new Set(linked.map((row) => row.esimgo_order_reference));
+  const known = order.kind === "new" ? await knownIccids(lane.deps.db, candidates.flatMap(iccidsOf)) : new Set<string>();
+  return candidates.find((candidate) => !taken.has(candidate.orderReference) && !iccidsOf(candidate).some((iccid) => known.has(iccid)));
+}
+
+function isSameProduct(order: Order, summary: OrderSummary): boolean {
+  return summary.items.some(
+    (item) =>
+      item.bundle === order.bundle_name &&
+      item.quantity === order.quantity &&
+      (!order.target_iccid || (item.iccids ?? []).includes(order.target_iccid)),
+  );
+}
+
+function iccidsOf(summary: OrderSummary): string[] {
+  return summary.items.flatMap((item) => item.iccids ?? []);
+}
+
+function timeOf(value: Date | string | undefined | null): number {
+  if (!value) return 0;
+  const time = new Date(value).getTime();
+  return Number.isNaN(time) ? 0 : time;
+}

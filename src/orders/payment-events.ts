@@ -1,0 +1,223 @@
+import type { Kysely, Transaction } from "kysely";
+import type { Database, Order, OrderUpdate } from "../db/schema.ts";
+import type { Logger } from "../logger.ts";
+import type { AdminAlert, CustomerNotice, Notifier } from "../notify/index.ts";
+import type { PaymentEvent } from "../payments/index.ts";
+import { refundFailureRecorded } from "./refund-records.ts";
+import { appendOrderEvent, countOrderEvents, lockOrder, lockOrderByPaymentIntent, transitionWithin, updateOrderFields } from "./store.ts";
+
+export interface PaymentEventDeps {
+  db: Kysely<Database>;
+  notifier: Notifier;
+  logger: Logger;
+  now: () => Date;
+  fulfilmentDeadlineMinutes: number;
+  /** Refunds a second payment for an order that was already paid (two sessions raced). */
+  refundDuplicatePayment(orderId: number, paymentIntentId: string, amountMinor: number): Promise<void>;
+}
+
+/** What became of one payment event: stored and acted on, seen before, or of no concern to any order. */
+export type PaymentEventOutcome = "applied" | "duplicate" | "ignored";
+
+/** What to do once the transaction committed: people are told only about facts that are stored. */
+interface AfterCommit {
+  customer?: { customerId: number; notice: CustomerNotice };
+  admins?: AdminAlert[];
+  duplicatePayment?: { orderId: number; paymentIntentId: string; amountMinor: number };
+}
+
+type Of<T extends PaymentEvent["type"]> = Extract<PaymentEvent, { type: T }>;
+
+const AFTER_COMMIT_BUDGET_MS = 2_000;
+
+/**
+ * Applies one payment event exactly once: in ONE transaction the event id is recorded (a duplicate stops there) and
+ * the order moves with a guarded update; people are told after the commit. Throws when nothing could be stored, so
+ * the provider sends the event again.
+ */
+export function createPaymentEventHandler(deps: PaymentEventDeps): (event: PaymentEvent) => Promise<PaymentEventOutcome> {
+  return async (event) => {
+    if (event.type === "ignored") return "ignored";
+    const after = await deps.db.transaction().execute((trx) => applyOnce(deps, trx, event));
+    if (after === "duplicate") return "duplicate";
+    // Stripe wants its answer fast: people are told in the background once that takes longer than a moment.
+    await withinBudget(runAfterCommit(deps, after), AFTER_COMMIT_BUDGET_MS);
+    return "applied";
+  };
+}
+
+/** Waits for `work` at most `ms`; the work itself goes on (it never rejects). */
+async function withinBudget(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const budget = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    await Promise.race([work, budget]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function applyOnce(deps: PaymentEventDeps, trx: Transaction<Database>, event: Exclude<PaymentEvent, { type: "ignored" }>): Promise<AfterCommit | "duplicate"> {
+  const recorded = await trx
+    .insertInto("webhook_events")
+    .values({ provider: event.provider, event_id: event.eventId, type: event.eventType })
+    .onConflict((oc) => oc.columns(["provider", "event_id"]).doNothing())
+    .returning("event_id")
+    .executeTakeFirst();
+  if (!recorded) return "duplicate";
+  switch (event.type) {
+    case "paid":
+      return onPaid(deps, trx, event);
+    case "payment_processing":
+      return onProcessing(deps, trx, event);
+    case "payment_failed":
+      return onPaymentFailed(deps, trx, event);
+    case "link_expired":
+      return onExpired(deps, trx, event);
+    case "charge_refunded":
+      return onChargeRefunded(deps, trx, event);
+    case "refund_changed":
+      return onRefundChanged(deps, trx, event);
+  }
+}
+
+function unknownOrder(deps: PaymentEventDeps, event: { type: string; orderId?: number; sessionId: string }): AfterCommit {
+  deps.logger.warn({ sessionId: event.sessionId, orderId: event.orderId ?? null, event: event.type }, "payment event for an unknown order; acknowledged");
+  return {};
+}
+
+async function onProcessing(deps: PaymentEventDeps, trx: Transaction<Database>, event: Of<"payment_processing">): Promise<AfterCommit> {
+  const order = await lockOrder(trx, event.orderId);
+  if (!order) return unknownOrder(deps, event);
+  // Delayed payment methods: completed now, money later (async_payment_succeeded).
+  await updateOrderFields(trx, order.id, { stripe_payment_intent_id: event.paymentIntentId, updated_at: deps.now() }, ["pending_payment"]);
+  await appendOrderEvent(trx, order.id, "payment_processing", { sessionId: event.sessionId, paymentStatus: event.paymentStatus });
+  return {};
+}
+
+async function onPaid(deps: PaymentEventDeps, trx: Transaction<Database>, event: Of<"paid">): Promise<AfterCommit> {
+  const order = await lockOrder(trx, event.orderId);
+  if (!order) return unknownOrder(deps, event);
+  if (event.amountMinor !== order.price_minor || event.currency?.toUpperCase() !== order.currency.toUpperCase() || !event.paymentIntentId) {
+    await appendOrderEvent(trx, order.id, "payment_mismatch", { sessionId: event.sessionId, amount: event.amountMinor, currency: event.currency });
+    const cause = `order ${order.id}: session ${event.sessionId} paid ${event.amountMinor} ${event.currency} but the order is ${order.price_minor} ${order.currency}; not fulfilled`;
+    return { admins: [{ type: "fulfilment_failed", orderId: order.id, cause, willRetry: false }] };
+  }
+  const now = deps.now();
+  const set: OrderUpdate = {
+    status: "paid",
+    paid_at: now,
+    deadline_at: new Date(now.getTime() + deps.fulfilmentDeadlineMinutes * 60_000),
+    next_attempt_at: now,
+    attempts: 0,
+    stripe_session_id: event.sessionId,
+    stripe_payment_intent_id: event.paymentIntentId,
+  };
+  const paid = await transitionWithin(trx, order.id, { from: ["pending_payment", "expired"], set, event: { type: "paid", detail: { sessionId: event.sessionId, paymentIntent: event.paymentIntentId } } });
+  if (paid) {
+    return {
+      customer: { customerId: paid.customer_id, notice: { type: "payment_received", orderId: paid.id } },
+      admins: [{ type: "sale", orderId: paid.id, bundleName: paid.bundle_name, priceMinor: paid.price_minor, currency: paid.currency, costMinor: paid.provider_cost_minor }],
+    };
+  }
+  if (order.stripe_payment_intent_id && order.stripe_payment_intent_id !== event.paymentIntentId) {
+    // The order was already paid through another session: this second payment goes back.
+    await appendOrderEvent(trx, order.id, "duplicate_payment", { sessionId: event.sessionId, paymentIntent: event.paymentIntentId });
+    return { duplicatePayment: { orderId: order.id, paymentIntentId: event.paymentIntentId, amountMinor: event.amountMinor } };
+  }
+  return {};
+}
+
+async function onPaymentFailed(deps: PaymentEventDeps, trx: Transaction<Database>, event: Of<"payment_failed">): Promise<AfterCommit> {
+  const order = await lockOrder(trx, event.orderId);
+  if (!order) return unknownOrder(deps, event);
+  const failed = await transitionWithin(trx, order.id, {
+    from: ["pending_payment"],
+    set: { status: "payment_failed", stripe_payment_intent_id: event.paymentIntentId ?? order.stripe_payment_intent_id },
+    event: { type: "payment_failed", detail: { sessionId: event.sessionId } },
+  });
+  return failed ? { customer: { customerId: failed.customer_id, notice: { type: "payment_failed", orderId: failed.id } } } : {};
+}
+
+async function onExpired(deps: PaymentEventDeps, trx: Transaction<Database>, event: Of<"link_expired">): Promise<AfterCommit> {
+  const order = await lockOrder(trx, event.orderId);
+  if (!order) return unknownOrder(deps, event);
+  // Only the order's current link: an older session expiring says nothing about a newer one.
+  if (order.stripe_session_id !== null && order.stripe_session_id !== event.sessionId) return {};
+  const expired = await transitionWithin(trx, order.id, { from: ["pending_payment"], set: { status: "expired" }, event: { type: "expired", detail: { sessionId: event.sessionId } } });
+  return expired ? { customer: { customerId: expired.customer_id, notice: { type: "link_expired", orderId: expired.id } } } : {};
+}
+
+async function orderOfPayment(trx: Transaction<Database>, orderId: number | undefined, paymentIntentId: string | null): Promise<Order | undefined> {
+  const byMetadata = await lockOrder(trx, orderId);
+  if (byMetadata) return byMetadata;
+  return paymentIntentId ? lockOrderByPaymentIntent(trx, paymentIntentId) : undefined;
+}
+
+async function onChargeRefunded(deps: PaymentEventDeps, trx: Transaction<Database>, event: Of<"charge_refunded">): Promise<AfterCommit> {
+  const order = await orderOfPayment(trx, event.orderId, event.paymentIntentId);
+  if (!order || order.stripe_payment_intent_id !== event.paymentIntentId) {
+    deps.logger.info({ chargeId: event.chargeId, orderId: event.orderId ?? null }, "charge.refunded for no order's own payment; acknowledged");
+    return {};
+  }
+  await appendOrderEvent(trx, order.id, "charge_refunded", { amountRefunded: event.amountRefundedMinor, refunded: event.fullyRefunded });
+  if (!event.fullyRefunded && event.amountRefundedMinor < order.price_minor) return {};
+  await updateOrderFields(trx, order.id, {
+    refund_status: "succeeded",
+    refund_amount_minor: event.amountRefundedMinor,
+    refunded_at: order.refunded_at ?? deps.now(),
+    updated_at: deps.now(),
+  });
+  return {};
+}
+
+async function onRefundChanged(deps: PaymentEventDeps, trx: Transaction<Database>, event: Of<"refund_changed">): Promise<AfterCommit> {
+  const order = await orderOfPayment(trx, event.orderId, event.paymentIntentId);
+  if (!order || (event.paymentIntentId !== null && order.stripe_payment_intent_id !== event.paymentIntentId)) {
+    // Includes the refund of a duplicate payment: it is not the order's own refund.
+    deps.logger.info({ refundId: event.refundId, orderId: event.orderId ?? null }, "refund event for no order's own payment; acknowledged");
+    return {};
+  }
+  const { status } = event;
+  // A failed refund stays failed: repeated or late reports about it change nothing (nor the attempt count).
+  if (await refundFailureRecorded(trx, order.id, event.refundId)) return {};
+  // Only the order's newest refund speaks for it. A late "pending" never undoes a success; a failure does (a card
+  // refund can still fail after it was reported succeeded).
+  if (!(await isCurrentRefund(trx, order, event))) return {};
+  if (order.refund_status === "succeeded" && status === "pending") return {};
+  await updateOrderFields(trx, order.id, {
+    refund_id: event.refundId,
+    refund_status: status,
+    refund_amount_minor: event.amountMinor,
+    refunded_at: status === "succeeded" ? (order.refunded_at ?? deps.now()) : null,
+    updated_at: deps.now(),
+  });
+  await appendOrderEvent(trx, order.id, `refund_${status}`, { refundId: event.refundId, cause: event.failureReason });
+  if (status !== "failed" || order.refund_status === "failed") return {};
+  const cause = `order ${order.id}: Stripe refund ${event.refundId} failed${event.failureReason ? ` (${event.failureReason})` : ""}`;
+  return { admins: [{ type: "refund", orderId: order.id, amountMinor: event.amountMinor, currency: order.currency, status: "failed", cause }] };
+}
+
+/** Our refunds are numbered attempts (metadata.attempt); attempt n follows n - 1 failed refunds of the order. */
+async function isCurrentRefund(trx: Transaction<Database>, order: Order, event: Of<"refund_changed">): Promise<boolean> {
+  if (order.refund_id === event.refundId) return true;
+  if (event.attempt !== undefined) return event.attempt === (await countOrderEvents(trx, order.id, "refund_failed")) + 1;
+  // A refund made elsewhere (the dashboard) counts while the order has no live refund of its own.
+  return !order.refund_id || order.refund_status === "failed";
+}
+
+async function runAfterCommit(deps: PaymentEventDeps, after: AfterCommit): Promise<void> {
+  try {
+    if (after.customer) await deps.notifier.customer(after.customer.customerId, after.customer.notice);
+    for (const alert of after.admins ?? []) await deps.notifier.admins(alert);
+    if (after.duplicatePayment) {
+      const { orderId, paymentIntentId, amountMinor } = after.duplicatePayment;
+      await deps.refundDuplicatePayment(orderId, paymentIntentId, amountMinor);
+    }
+  } catch (error) {
+    // The state change is committed; a failed notice must not make Stripe resend the event.
+    deps.logger.error({ err: error }, "notification after a payment event failed");
+  }
+}

@@ -1,0 +1,88 @@
+import { sql, type Kysely } from "kysely";
+import type { Message } from "../copy/index.ts";
+import type { Database, Language } from "../db/schema.ts";
+import type { InboundKind, InboundMessage } from "./webhook.ts";
+
+/** This module alone writes the whatsapp_* tables. */
+
+/** Keeps each message once (Meta resends a webhook for days): false when its id was seen before. */
+export async function recordInbound(db: Kysely<Database>, message: InboundMessage): Promise<boolean> {
+  const inserted = await db
+    .insertInto("whatsapp_inbound")
+    .values({ message_id: message.id, external_id: message.externalId, wa_id: message.waId ?? null, kind: JSON.stringify(message.what) })
+    .onConflict((oc) => oc.column("message_id").doNothing())
+    .returning("message_id")
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+export interface OpenInbound {
+  messageId: string;
+  externalId: string;
+  waId: string | null;
+  what: InboundKind;
+}
+
+/** The oldest message of this contact nobody is handling (a claim older than `staleMs` was a crashed process's). */
+export async function claimNextInbound(db: Kysely<Database>, externalId: string, now: Date, staleMs: number): Promise<OpenInbound | undefined> {
+  const staleBefore = new Date(now.getTime() - staleMs);
+  const result = await sql<{ message_id: string; external_id: string; wa_id: string | null; kind: unknown }>`
+    update whatsapp_inbound set claimed_at = ${now}
+    where message_id = (
+      select message_id from whatsapp_inbound
+      where external_id = ${externalId} and handled_at is null and (claimed_at is null or claimed_at < ${staleBefore})
+      order by received_at, message_id
+      limit 1
+      for update skip locked
+    )
+    returning message_id, external_id, wa_id, kind`.execute(db);
+  const row = result.rows[0];
+  return row && { messageId: row.message_id, externalId: row.external_id, waId: row.wa_id, what: row.kind as InboundKind };
+}
+
+export async function markHandled(db: Kysely<Database>, messageId: string, now: Date): Promise<void> {
+  await db.updateTable("whatsapp_inbound").set({ handled_at: now }).where("message_id", "=", messageId).execute();
+}
+
+/** Contacts with messages nobody handled (after a restart). */
+export async function contactsWithOpenInbound(db: Kysely<Database>, limit: number): Promise<string[]> {
+  const rows = await db.selectFrom("whatsapp_inbound").select("external_id").distinct().where("handled_at", "is", null).limit(limit).execute();
+  return rows.map((row) => row.external_id);
+}
+
+/** The customer wrote: the 24-hour window opens (again) from then. */
+export async function touchContact(db: Kysely<Database>, externalId: string, at: Date): Promise<void> {
+  await db
+    .insertInto("whatsapp_contacts")
+    .values({ external_id: externalId, last_inbound_at: at })
+    .onConflict((oc) => oc.column("external_id").doUpdateSet({ last_inbound_at: sql`greatest(whatsapp_contacts.last_inbound_at, excluded.last_inbound_at)` }))
+    .execute();
+}
+
+export async function lastInboundAt(db: Kysely<Database>, externalId: string): Promise<Date | undefined> {
+  return (await db.selectFrom("whatsapp_contacts").select("last_inbound_at").where("external_id", "=", externalId).executeTakeFirst())?.last_inbound_at;
+}
+
+/** A message as stored while it waits: the image as base64 (JSON has no bytes). */
+interface StoredMessage extends Omit<Message, "image"> {
+  image?: { png: string; name: string };
+}
+
+export async function queuePending(db: Kysely<Database>, externalId: string, language: Language, messages: Message[]): Promise<void> {
+  const stored: StoredMessage[] = messages.map(({ image, ...rest }) => ({ ...rest, ...(image ? { image: { png: Buffer.from(image.png).toString("base64"), name: image.name } } : {}) }));
+  await db.insertInto("whatsapp_pending").values({ external_id: externalId, language, messages: JSON.stringify(stored) }).execute();
+}
+
+/** Takes everything waiting for this contact (oldest first), in one statement: a second taker gets nothing. */
+export async function takePending(db: Kysely<Database>, externalId: string): Promise<{ language: Language; messages: Message[] }[]> {
+  const rows = await db.deleteFrom("whatsapp_pending").where("external_id", "=", externalId).returning(["id", "language", "messages"]).execute();
+  return rows
+    .sort((a, b) => a.id - b.id)
+    .map((row) => ({
+      language: row.language,
+      messages: (row.messages as StoredMessage[]).map(({ image, ...rest }) => ({
+        ...rest,
+        ...(image ? { image: { png: new Uint8Array(Buffer.from(image.png, "base64")), name: image.name } } : {}),
+      })),
+    }));
+}
