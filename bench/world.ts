@@ -9,7 +9,7 @@ import { startEsimGoSimulator, type EsimGoSimulator } from "../src/esimgo/simula
 import { createServer, listen } from "../src/http/server.ts";
 import type { Logger } from "../src/logger.ts";
 import { createRoutingNotifier } from "../src/notify/index.ts";
-import { createPayments, createStripeClient } from "../src/payments/index.ts";
+import { createPayments } from "../src/payments/index.ts";
 import { createShop, type Shop } from "../src/shop/index.ts";
 import { startStripeSim } from "../src/stripe-sim/index.ts";
 import { createBot, createTelegramOutbox, telegramReturnUrls, type BotContext } from "../src/telegram/index.ts";
@@ -71,12 +71,11 @@ async function wire(options: WorldOptions, closers: (() => Promise<unknown> | vo
   const synced = await catalogue.sync();
   if (!synced.ok) throw new Error(`catalogue sync failed: ${synced.error}`);
 
-  const stripe = createStripeClient({ secretKey: "sk_test_bench", apiUrl: stripeSim.apiUrl });
   const shop = createShop({
     db,
     esimgo,
     esimgoApiKey: esimgoSim.apiKey,
-    payments: createPayments({ stripe, settings: { checkoutExpiryMinutes: DEFAULTS.checkoutExpiryMinutes, webhookSecret: WEBHOOK_SECRET } }),
+    payments: createPayments({ secretKey: "sk_test_bench", apiUrl: stripeSim.apiUrl, settings: { checkoutExpiryMinutes: DEFAULTS.checkoutExpiryMinutes, webhookSecret: WEBHOOK_SECRET } }),
     returnUrls: (_channel, orderId) => telegramReturnUrls(telegram.botInfo.username, orderId),
     notifier,
     logger,

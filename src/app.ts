@@ -14,7 +14,7 @@ import { createEsimGoClient } from "./esimgo/index.ts";
 import { startEsimGoSimulator } from "./esimgo/simulator/index.ts";
 import { createServer, listen, type RawWebhookHandler, type ServerDeps } from "./http/server.ts";
 import type { Logger } from "./logger.ts";
-import { createPayments, createStripeClient } from "./payments/index.ts";
+import { createPayments } from "./payments/index.ts";
 import { createStripeSim } from "./stripe-sim/index.ts";
 import { runTerminalChat, startTelegramSim } from "./telegram-sim/index.ts";
 
@@ -102,7 +102,6 @@ async function wire(config: Config, logger: Logger, options: AppOptions, teardow
   teardown.add("esimgo client", () => esimgo.close());
 
   stripeSim?.control.setWebhookUrl(`${server.url}/webhooks/stripe`);
-  const stripe = createStripeClient({ secretKey: config.stripe.secretKey ?? "sk_test_sandbox", apiUrl: stripeSim ? server.url : config.stripe.apiUrl });
   const stripeWebhookSecret = stripeSim ? sandboxWebhookSecret : (config.stripe.webhookSecret ?? "");
 
   const telegram = await telegramTarget(config, teardown);
@@ -126,7 +125,11 @@ async function wire(config: Config, logger: Logger, options: AppOptions, teardow
     db: database.db,
     esimgo,
     esimgoApiKey: esimgoEndpoint.apiKey,
-    payments: createPayments({ stripe, settings: { checkoutExpiryMinutes: config.checkoutExpiryMinutes, webhookSecret: stripeWebhookSecret } }),
+    payments: createPayments({
+      secretKey: config.stripe.secretKey ?? "sk_test_sandbox",
+      apiUrl: stripeSim ? server.url : config.stripe.apiUrl,
+      settings: { checkoutExpiryMinutes: config.checkoutExpiryMinutes, webhookSecret: stripeWebhookSecret },
+    }),
     returnUrls: (_channel, orderId) => telegramReturnUrls(telegram.botInfo.username, orderId),
     notifier,
     logger,

@@ -22,16 +22,25 @@ const REDACTED_PATHS = [
 ];
 
 /**
- * Structured logs with secrets removed twice: known keys are redacted, and the secret values
- * themselves are scrubbed from every line (a bot token inside an error URL, say).
+ * What installs an eSIM is as good as the eSIM: an LPA string ("LPA:1$smdp$matching-id"), in plain or URL-encoded
+ * form (inside an install link). A failed send of the QR carries it in its request payload and error text.
+ */
+const ACTIVATION_CODE = /LPA(?::|%3A)1(?:\$|%24)[^\s"'&<>\\]+/gi;
+/** Request payloads of failed API calls (grammY keeps them on its errors): captions, texts, codes. */
+const PAYLOAD_FIELDS = ["payload", "body", "caption"];
+
+/**
+ * Structured logs with secrets removed three ways: known keys are redacted, the secret values themselves are scrubbed
+ * from every line (a bot token inside an error URL, say), and so is every activation code.
  */
 export function createLogger(options: { level: string; secrets?: string[]; destination?: pino.DestinationStream }): Logger {
-  const scrub = secretScrubber(options.secrets ?? []);
+  const scrubSecrets = secretScrubber(options.secrets ?? []);
+  const scrub = (line: string) => (scrubSecrets ? scrubSecrets(line) : line).replace(ACTIVATION_CODE, "LPA:[REDACTED]");
   return pino(
     {
       level: options.level,
-      redact: { paths: REDACTED_PATHS, censor: "[REDACTED]" },
-      ...(scrub ? { hooks: { streamWrite: scrub } } : {}),
+      redact: { paths: [...REDACTED_PATHS, ...PAYLOAD_FIELDS.flatMap((field) => [`err.${field}`, `err.error.${field}`])], censor: "[REDACTED]" },
+      hooks: { streamWrite: scrub },
     },
     options.destination ?? pino.destination({ dest: 1, sync: false }),
   );

@@ -9,6 +9,7 @@ type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefine
 export type OrderStatus =
   | "pending_payment" // created, payment link may exist
   | "expired" // payment link expired unpaid
+  | "payment_processing" // paid by a delayed method (a bank debit): Stripe confirms or fails it later
   | "payment_failed" // async payment failed
   | "paid" // queued for fulfilment
   | "placing" // POST /orders sent, outcome not yet recorded
@@ -27,7 +28,7 @@ export type Language = "en" | "ru" | "tr";
 export type Channel = "telegram" | "whatsapp";
 
 /**
- * Every line of an order's story. Logic reads some of them (the count of `refund_failed` numbers the next refund's
+ * Every line of an order's story. Logic reads some of them (the count of `refund_attempt` numbers the next refund's
  * idempotency key; `awaiting_balance` is announced once), so a typo must not compile.
  */
 export type OrderEventType =
@@ -37,6 +38,7 @@ export type OrderEventType =
   | "expired"
   | "payment_processing"
   | "payment_mismatch"
+  | "payment_unmatched"
   | "paid"
   | "duplicate_payment"
   | "duplicate_payment_refunded"
@@ -53,6 +55,7 @@ export type OrderEventType =
   | "delivered"
   | "failed"
   | "refund_requested"
+  | "refund_attempt"
   | "refund_created"
   | "refund_pending"
   | "refund_succeeded"

@@ -6,6 +6,7 @@ import { DONE, type Lane, type StepResult } from "./tools.ts";
 /** Step 1: `paid` → `placing` (recorded BEFORE the POST) → the provider order → `placed`. */
 export async function startPlacing(lane: Lane, order: Order): Promise<StepResult> {
   if (lane.deadlinePassed(order)) return lane.fail(order, `order ${order.id}: not fulfilled before its deadline`, "deadline");
+  if (refundedBeforePlacing(order)) return lane.fail(order, `order ${order.id}: refunded before it was fulfilled`, "unavailable");
   // Recorded BEFORE the POST: a crash from here on is reconciled, never blindly re-sent.
   const placing = await lane.moveTo(
     order,
@@ -14,6 +15,11 @@ export async function startPlacing(lane: Lane, order: Order): Promise<StepResult
     { type: "placing", detail: { worker: lane.settings.workerId } },
   );
   return placing ? placeAtProvider(lane, placing) : DONE;
+}
+
+/** A refund made (or under way) before the eSIM is bought: nothing is bought for money that went back. */
+export function refundedBeforePlacing(order: Order): boolean {
+  return order.refund_status === "succeeded" || order.refund_status === "pending";
 }
 
 function orderItems(order: Order): OrderItem[] {

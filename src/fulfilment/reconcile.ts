@@ -1,7 +1,7 @@
 import type { Order } from "../db/schema.ts";
 import type { OrderSummary } from "../esimgo/index.ts";
 import { knownIccids } from "../esims/index.ts";
-import { placeAtProvider, recordPlaced } from "./place.ts";
+import { placeAtProvider, recordPlaced, refundedBeforePlacing } from "./place.ts";
 import { DONE, type Lane, type StepResult } from "./tools.ts";
 
 /** eSIM Go stamps createdAt with its own clock: the order list is searched from this long before placing began. */
@@ -31,6 +31,7 @@ export async function reconcile(lane: Lane, order: Order): Promise<StepResult> {
     return DONE;
   }
   if (lane.deadlinePassed(order)) return lane.fail(order, `order ${order.id}: no provider order exists and the deadline passed`, "deadline");
+  if (refundedBeforePlacing(order)) return lane.fail(order, `order ${order.id}: refunded before it was fulfilled`, "unavailable");
   const again = await lane.moveTo(order, ["placing"], { placing_started_at: deps.now(), ...lane.lease() }, { type: "replacing", detail: { listed: summaries.length } });
   return again ? placeAtProvider(lane, again) : DONE;
 }

@@ -3,7 +3,7 @@ import type { Database, Order, OrderStatus, OrderUpdate } from "../db/schema.ts"
 import { EsimGoError, type EsimGoClient } from "../esimgo/index.ts";
 import type { Logger } from "../logger.ts";
 import type { Notifier } from "../notify/index.ts";
-import { causeOf, NEW_REFUND, RELEASED, transitionOrder, type Transition } from "../orders/index.ts";
+import { causeOf, KEEP_SETTLED_REFUND, RELEASED, transitionOrder, type OrderSet, type Transition } from "../orders/index.ts";
 import { backoffMs } from "./backoff.ts";
 
 export interface FulfilmentSettings {
@@ -50,7 +50,7 @@ export interface Lane {
   /** A fresh lease held by this lane, for an update that keeps the order. */
   lease(): OrderUpdate;
   /** A guarded transition that happens only while this lane holds the order. */
-  moveTo(order: Order, from: OrderStatus[], set: OrderUpdate, event: Transition["event"]): Promise<Order | undefined>;
+  moveTo(order: Order, from: OrderStatus[], set: OrderSet, event: Transition["event"]): Promise<Order | undefined>;
   /** Leaves the order where it is, due again after a backoff (or at `atMs`), lease released. */
   scheduleRetry(order: Order, error: unknown, options?: { atMs?: number; silent?: boolean }): Promise<void>;
   /** The order cannot be served: `failed`, a fresh refund pending, people told by `onFailed`. */
@@ -89,11 +89,17 @@ export function createLaneTools(deps: FulfilmentDeps, log: Logger): Lane {
     const failed = await moveTo(
       order,
       ["paid", "placing", "awaiting_balance"],
-      // A fresh refund: an earlier one that failed (before an operator /retry) must not stand in for it.
-      { status: "failed", last_error: cause, next_attempt_at: null, ...NEW_REFUND, ...RELEASED },
+      // A fresh refund: an earlier one that failed (before an operator /retry) must not stand in for it. A refund
+      // Stripe already reports settled (made in the dashboard) stays as it is: that money is back.
+      { status: "failed", last_error: cause, next_attempt_at: null, ...KEEP_SETTLED_REFUND, ...RELEASED },
       { type: "failed", detail: { cause, reason } },
     );
     if (!failed) return DONE;
+    if (failed.refund_status === "succeeded") {
+      log.warn({ orderId: order.id, cause }, "order failed; its payment was refunded already");
+      await deps.notifier.admins({ type: "fulfilment_failed", orderId: order.id, cause: `order ${order.id}: ${cause}; its payment was refunded already`, willRetry: false });
+      return { next: failed };
+    }
     log.error({ orderId: order.id, cause, reason }, "order failed; refunding");
     await deps.onFailed(failed, cause, reason);
     return { next: failed };

@@ -88,18 +88,36 @@ function unknownOrder(deps: PaymentEventDeps, event: { type: string; orderId?: n
   return {};
 }
 
-async function onProcessing(deps: PaymentEventDeps, trx: Transaction<Database>, event: Of<"payment_processing">): Promise<AfterCommit> {
+/**
+ * The order a checkout event is about: the one its metadata names AND whose recorded session it is. Metadata alone
+ * proves nothing (a Stripe account shared with another shop or integration numbers its orders too).
+ */
+async function orderOfSession(deps: PaymentEventDeps, trx: Transaction<Database>, event: { type: string; orderId?: number; sessionId: string }): Promise<{ order?: Order; after: AfterCommit }> {
   const order = await lockOrder(trx, event.orderId);
-  if (!order) return unknownOrder(deps, event);
-  // Delayed payment methods: completed now, money later (async_payment_succeeded).
-  await updateOrderFields(trx, order.id, { stripe_payment_intent_id: event.paymentIntentId, updated_at: deps.now() }, ["pending_payment"]);
-  await appendOrderEvent(trx, order.id, "payment_processing", { sessionId: event.sessionId, paymentStatus: event.paymentStatus });
+  if (!order) return { after: unknownOrder(deps, event) };
+  if (order.stripe_session_id === event.sessionId) return { order, after: {} };
+  await appendOrderEvent(trx, order.id, "payment_unmatched", { event: event.type, sessionId: event.sessionId, orderSession: order.stripe_session_id });
+  const cause = `order ${order.id}: Stripe ${event.type} for session ${event.sessionId}, which is not this order's (${order.stripe_session_id ?? "none"}); not applied. Is the Stripe account shared with another integration?`;
+  deps.logger.error({ orderId: order.id, sessionId: event.sessionId }, "payment event for a session that is not the order's");
+  return { after: event.type === "paid" ? { admins: [{ type: "fulfilment_failed", orderId: order.id, cause, willRetry: false }] } : {} };
+}
+
+async function onProcessing(deps: PaymentEventDeps, trx: Transaction<Database>, event: Of<"payment_processing">): Promise<AfterCommit> {
+  const { order, after } = await orderOfSession(deps, trx, event);
+  if (!order) return after;
+  // A delayed payment method (a bank debit): the session is complete, the money comes later (or not). The order must
+  // not expire meanwhile, and the customer must not be invited to pay a second time.
+  await transitionWithin(trx, order.id, {
+    from: ["pending_payment", "expired"],
+    set: { status: "payment_processing", stripe_payment_intent_id: event.paymentIntentId },
+    event: { type: "payment_processing", detail: { sessionId: event.sessionId, paymentStatus: event.paymentStatus } },
+  });
   return {};
 }
 
 async function onPaid(deps: PaymentEventDeps, trx: Transaction<Database>, event: Of<"paid">): Promise<AfterCommit> {
-  const order = await lockOrder(trx, event.orderId);
-  if (!order) return unknownOrder(deps, event);
+  const { order, after } = await orderOfSession(deps, trx, event);
+  if (!order) return after;
   if (event.amountMinor !== order.price_minor || event.currency?.toUpperCase() !== order.currency.toUpperCase() || !event.paymentIntentId) {
     await appendOrderEvent(trx, order.id, "payment_mismatch", { sessionId: event.sessionId, amount: event.amountMinor, currency: event.currency });
     const cause = `order ${order.id}: session ${event.sessionId} paid ${event.amountMinor} ${event.currency} but the order is ${order.price_minor} ${order.currency}; not fulfilled`;
@@ -115,7 +133,7 @@ async function onPaid(deps: PaymentEventDeps, trx: Transaction<Database>, event:
     stripe_session_id: event.sessionId,
     stripe_payment_intent_id: event.paymentIntentId,
   };
-  const paid = await transitionWithin(trx, order.id, { from: ["pending_payment", "expired"], set, event: { type: "paid", detail: { sessionId: event.sessionId, paymentIntent: event.paymentIntentId } } });
+  const paid = await transitionWithin(trx, order.id, { from: ["pending_payment", "expired", "payment_processing"], set, event: { type: "paid", detail: { sessionId: event.sessionId, paymentIntent: event.paymentIntentId } } });
   if (paid) {
     return {
       customer: { customerId: paid.customer_id, notice: { type: "payment_received", orderId: paid.id } },
@@ -131,10 +149,10 @@ async function onPaid(deps: PaymentEventDeps, trx: Transaction<Database>, event:
 }
 
 async function onPaymentFailed(deps: PaymentEventDeps, trx: Transaction<Database>, event: Of<"payment_failed">): Promise<AfterCommit> {
-  const order = await lockOrder(trx, event.orderId);
-  if (!order) return unknownOrder(deps, event);
+  const { order, after } = await orderOfSession(deps, trx, event);
+  if (!order) return after;
   const failed = await transitionWithin(trx, order.id, {
-    from: ["pending_payment"],
+    from: ["pending_payment", "payment_processing", "expired"],
     set: { status: "payment_failed", stripe_payment_intent_id: event.paymentIntentId ?? order.stripe_payment_intent_id },
     event: { type: "payment_failed", detail: { sessionId: event.sessionId } },
   });
@@ -142,10 +160,9 @@ async function onPaymentFailed(deps: PaymentEventDeps, trx: Transaction<Database
 }
 
 async function onExpired(deps: PaymentEventDeps, trx: Transaction<Database>, event: Of<"link_expired">): Promise<AfterCommit> {
-  const order = await lockOrder(trx, event.orderId);
-  if (!order) return unknownOrder(deps, event);
   // Only the order's current link: an older session expiring says nothing about a newer one.
-  if (order.stripe_session_id !== null && order.stripe_session_id !== event.sessionId) return {};
+  const { order, after } = await orderOfSession(deps, trx, event);
+  if (!order) return after;
   const expired = await transitionWithin(trx, order.id, { from: ["pending_payment"], set: { status: "expired" }, event: { type: "expired", detail: { sessionId: event.sessionId } } });
   return expired ? { customer: { customerId: expired.customer_id, notice: { type: "link_expired", orderId: expired.id } } } : {};
 }
@@ -200,10 +217,14 @@ async function onRefundChanged(deps: PaymentEventDeps, trx: Transaction<Database
   return { admins: [{ type: "refund", orderId: order.id, amountMinor: event.amountMinor, currency: order.currency, status: "failed", cause }] };
 }
 
-/** Our refunds are numbered attempts (metadata.attempt); attempt n follows n - 1 failed refunds of the order. */
+/** Our refunds are numbered attempts (metadata.attempt): only the newest one speaks for the order. */
 async function isCurrentRefund(trx: Transaction<Database>, order: Order, event: Of<"refund_changed">): Promise<boolean> {
   if (order.refund_id === event.refundId) return true;
-  if (event.attempt !== undefined) return event.attempt === (await countOrderEvents(trx, order.id, "refund_failed")) + 1;
+  if (event.attempt !== undefined) {
+    const attempts = await countOrderEvents(trx, order.id, "refund_attempt");
+    // Orders refunded before attempts were recorded numbered them by the failures before them.
+    return event.attempt === (attempts > 0 ? attempts : (await countOrderEvents(trx, order.id, "refund_failed")) + 1);
+  }
   // A refund made elsewhere (the dashboard) counts while the order has no live refund of its own.
   return !order.refund_id || order.refund_status === "failed";
 }

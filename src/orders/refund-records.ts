@@ -45,7 +45,7 @@ export async function markRefundFailed(db: Kysely<Database>, orderId: number, ca
   });
 }
 
-/** Each refund that failed is one `refund_failed` event: the count of them numbers the next attempt's idempotency key. */
+/** Each refund that failed is one `refund_failed` event, told to the admins once. */
 export async function refundFailureRecorded(db: Executor, orderId: number, refundId: string): Promise<boolean> {
   const row = await db
     .selectFrom("order_events")
@@ -55,6 +55,19 @@ export async function refundFailureRecorded(db: Executor, orderId: number, refun
     .where(sql<string>`detail->>'refundId'`, "=", refundId)
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** Stripe holds the money as refunded already: the order's refund is settled, with no refund of ours. */
+export async function markRefundedElsewhere(db: Kysely<Database>, orderId: number, now: Date): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable("orders")
+      .set({ refund_status: "succeeded", refunded_at: now, updated_at: now })
+      .where("id", "=", orderId)
+      .where((eb) => eb.or([eb("refund_status", "is", null), eb("refund_status", "!=", "succeeded")]))
+      .execute();
+    await appendOrderEvent(trx, orderId, "refund_succeeded", { by: "already refunded in Stripe" });
+  });
 }
 
 const REFUND_LEASE_OWNER = "refunds";

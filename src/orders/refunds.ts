@@ -2,15 +2,15 @@ import type { Kysely } from "kysely";
 import type { Database, Order, RefundStatus } from "../db/schema.ts";
 import type { Logger } from "../logger.ts";
 import type { CustomerNotice, Notifier } from "../notify/index.ts";
-import type { Payments, RefundResult } from "../payments/index.ts";
-import { claimRefundRetry, dueRefundRetries, markRefundFailed, recordRefundCreated, releaseRefundRetry } from "./refund-records.ts";
+import { PaymentRefusedError, type Payments, type RefundResult } from "../payments/index.ts";
+import { claimRefundRetry, dueRefundRetries, markRefundedElsewhere, markRefundFailed, recordRefundCreated, releaseRefundRetry } from "./refund-records.ts";
 import { appendOrderEvent, causeOf, countOrderEvents, findOrder, NEW_REFUND, transitionOrder, updateOrderFields } from "./store.ts";
 
 export type RefundReason = Extract<CustomerNotice, { type: "refunded" }>["reason"];
 
 export interface RefunderDeps {
   db: Kysely<Database>;
-  payments: Pick<Payments, "refund">;
+  payments: Pick<Payments, "refund" | "refundsOf">;
   notifier: Notifier;
   logger: Logger;
   now: () => Date;
@@ -32,35 +32,50 @@ const RETRY_AFTER_MS = 60_000;
 const LEASE_MS = 60_000;
 const RETRIES_PER_PASS = 20;
 
-/** One key per order and attempt: a lost answer is asked again under the same key, a new attempt under a new one. */
-export function refundIdempotencyKey(orderId: number, attempt: number): string {
-  return attempt <= 1 ? `refund:${orderId}` : `refund:${orderId}:${attempt}`;
+/**
+ * One key per order, deployment and attempt. Stripe replays the first answer given under a key (errors included) for
+ * a day, so a new attempt needs a new key; a lost answer is never retried under a new key before looking for the
+ * refund it may have made (`refundsOf`).
+ */
+export function refundIdempotencyKey(order: Pick<Order, "id" | "created_at">, attempt: number): string {
+  return `refund:${order.id}:${order.created_at.getTime()}:${attempt}`;
 }
+
+/** Stripe's answer when the charge was refunded already (the dashboard, another integration): the money is back. */
+const ALREADY_REFUNDED = "charge_already_refunded";
 
 export function createRefunder(deps: RefunderDeps): Refunder {
   async function refund(order: Order, cause: string, reason: RefundReason): Promise<void> {
-    if (!order.stripe_payment_intent_id) {
+    const paymentIntentId = order.stripe_payment_intent_id;
+    if (!paymentIntentId) {
       await updateOrderFields(deps.db, order.id, { refund_status: "failed", last_error: "refund: no payment to refund" });
       await alertAdmins(order, "failed", `order ${order.id}: ${cause}; no payment to refund`);
       return;
     }
-    // Each earlier refund that Stripe reported failed needs a fresh idempotency key; a lost answer reuses the same one.
-    const attempt = (await countOrderEvents(deps.db, order.id, "refund_failed")) + 1;
+    const attempts = await countOrderEvents(deps.db, order.id, "refund_attempt");
+    // An earlier attempt's answer was lost: the refund may exist. Adopt it rather than make a second one.
+    if (attempts > 0) {
+      const existing = (await deps.payments.refundsOf(paymentIntentId)).find((r) => r.orderId === order.id && r.status !== "failed");
+      if (existing) return settle(order, existing, cause, reason);
+    }
+    const attempt = attempts + 1;
+    await appendOrderEvent(deps.db, order.id, "refund_attempt", { attempt });
     let result: RefundResult;
     try {
-      result = await deps.payments.refund({
-        orderId: order.id,
-        paymentIntentId: order.stripe_payment_intent_id,
-        amountMinor: order.price_minor,
-        idempotencyKey: refundIdempotencyKey(order.id, attempt),
-        attempt,
-      });
+      result = await deps.payments.refund({ orderId: order.id, paymentIntentId, amountMinor: order.price_minor, idempotencyKey: refundIdempotencyKey(order, attempt), attempt });
     } catch (error) {
+      if (error instanceof PaymentRefusedError) return refused(order, error, cause);
       deps.logger.error({ orderId: order.id, err: error }, "refund request failed; it will be retried");
       await updateOrderFields(deps.db, order.id, { last_error: `refund: ${causeOf(error)}`, updated_at: deps.now() });
-      await alertAdmins(order, "pending", `order ${order.id}: ${cause}; refund request failed (${causeOf(error)}), retrying`);
+      // Told once; the order stays listed in /orders until its refund is settled.
+      if (attempt === 1) await alertAdmins(order, "pending", `order ${order.id}: ${cause}; refund request failed (${causeOf(error)}), retrying`);
       return;
     }
+    await settle(order, result, cause, reason);
+  }
+
+  /** What Stripe said of the refund, recorded; the customer and the admins told. */
+  async function settle(order: Order, result: RefundResult, cause: string, reason: RefundReason): Promise<void> {
     await recordRefundCreated(deps.db, order.id, result);
     if (result.status === "failed") {
       // Its refund.failed webhook may have recorded (and announced) the failure already.
@@ -75,6 +90,18 @@ export function createRefunder(deps: RefunderDeps): Refunder {
       deps.logger.warn({ orderId: order.id, err: error }, "refund notice not delivered");
     }
     await alertAdmins(order, result.status, `order ${order.id}: ${cause}`);
+  }
+
+  /** Stripe refused: asking again would get the same answer, so the refund ends here, with one alert. */
+  async function refused(order: Order, error: PaymentRefusedError, cause: string): Promise<void> {
+    if (error.code === ALREADY_REFUNDED) {
+      await markRefundedElsewhere(deps.db, order.id, deps.now());
+      await alertAdmins(order, "succeeded", `order ${order.id}: ${cause}; Stripe says the payment was refunded already (${error.code})`);
+      return;
+    }
+    if (await markRefundFailed(deps.db, order.id, `Stripe refused the refund: ${error.code}: ${error.message}`, `refused:${error.code}`)) {
+      await alertAdmins(order, "failed", `order ${order.id}: ${cause}; Stripe refused the refund (${error.code}): refund it by hand`);
+    }
   }
 
   function alertAdmins(order: Order, status: RefundStatus, cause: string): Promise<void> {

@@ -1,5 +1,5 @@
-import type { Kysely, Transaction } from "kysely";
-import type { Database, Order, OrderEventType, OrderStatus, OrderUpdate } from "../db/schema.ts";
+import { sql, type Kysely, type Transaction, type UpdateObject } from "kysely";
+import type { Database, Order, OrderEventType, OrderStatus, OrderUpdate, RefundStatus } from "../db/schema.ts";
 
 /** The database or a transaction: every write here can join a caller's transaction. */
 export type Executor = Kysely<Database> | Transaction<Database>;
@@ -25,10 +25,13 @@ export async function lockOrderByPaymentIntent(trx: Transaction<Database>, payme
   return trx.selectFrom("orders").selectAll().where("stripe_payment_intent_id", "=", paymentIntentId).forUpdate().executeTakeFirst();
 }
 
+/** Columns to set: values, or SQL expressions over the row as it is (decided in the same statement). */
+export type OrderSet = UpdateObject<Database, "orders">;
+
 export interface Transition {
   /** The move happens only from these statuses (the guard). */
   from: readonly OrderStatus[];
-  set: OrderUpdate;
+  set: OrderSet;
   event: { type: OrderEventType; detail?: unknown };
   /** Only while this worker still holds the lease. */
   lockedBy?: string;
@@ -38,7 +41,7 @@ export interface Transition {
 export async function transitionWithin(trx: Transaction<Database>, orderId: number, transition: Transition): Promise<Order | undefined> {
   let update = trx
     .updateTable("orders")
-    .set({ ...transition.set, updated_at: transition.set.updated_at ?? new Date() })
+    .set({ updated_at: new Date(), ...transition.set })
     .where("id", "=", orderId)
     .where("status", "in", [...transition.from]);
   if (transition.lockedBy !== undefined) update = update.where("locked_by", "=", transition.lockedBy);
@@ -77,6 +80,14 @@ export async function countOrderEvents(db: Executor, orderId: number, type: Orde
 
 /** Marks an order for a new refund attempt; what an earlier (failed) attempt left behind is cleared. */
 export const NEW_REFUND = { refund_status: "pending", refund_id: null, refund_amount_minor: null, refunded_at: null } as const satisfies OrderUpdate;
+
+/** NEW_REFUND, except that a refund already settled (made in the Stripe dashboard, say) is kept: in the same statement. */
+export const KEEP_SETTLED_REFUND = {
+  refund_status: sql<RefundStatus>`case when refund_status = 'succeeded' then 'succeeded' else 'pending' end`,
+  refund_id: sql<string | null>`case when refund_status = 'succeeded' then refund_id else null end`,
+  refund_amount_minor: sql<number | null>`case when refund_status = 'succeeded' then refund_amount_minor else null end`,
+  refunded_at: sql<Date | null>`case when refund_status = 'succeeded' then refunded_at else null end`,
+} satisfies OrderSet;
 
 /** Errors the operator sees name the order and the cause; never a stack, never a secret. */
 export function causeOf(error: unknown): string {

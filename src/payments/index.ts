@@ -2,14 +2,15 @@
  * The Stripe adapter: creates Checkout Sessions and refunds and turns webhooks into typed `PaymentEvent`s.
  * It holds no database access; applying what it reports is the orders module's job.
  */
-export { createStripeClient, type StripeClientOptions } from "./stripe-client.ts";
 export {
   checkoutIdempotencyKey,
   createPayments,
+  PaymentRefusedError,
   productName,
   refundStatusOf,
   type ChargeableOrder,
   type CheckoutLink,
+  type KnownRefund,
   type Payments,
   type PaymentsDeps,
   type PaymentsSettings,

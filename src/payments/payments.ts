@@ -1,7 +1,8 @@
-import type Stripe from "stripe";
+import Stripe from "stripe";
 import type { RefundStatus } from "../db/schema.ts";
 import { checkoutSessionSchema, chargeSchema, orderIdOf, refundAttemptOf, refundSchema } from "./stripe-objects.ts";
 import type { PaymentEvent } from "./events.ts";
+import { createStripeClient } from "./stripe-client.ts";
 
 export interface PaymentsSettings {
   checkoutExpiryMinutes: number;
@@ -11,8 +12,18 @@ export interface PaymentsSettings {
 }
 
 export interface PaymentsDeps {
+  /** `sk_live_…`/`rk_live_…` takes real money; a `_test_` key only test payments. */
+  secretKey: string;
+  /** A Stripe-compatible host (the local stand-in); unset means api.stripe.com. */
+  apiUrl?: string;
+  settings: PaymentsSettings;
+}
+
+interface Adapter {
   stripe: Stripe;
   settings: PaymentsSettings;
+  /** Events must be of the key's own mode: a test payment never buys a real eSIM. */
+  livemode: boolean;
 }
 
 /** What a Checkout Session is made from: the order as stored (price from the database, never from a button). */
@@ -55,27 +66,55 @@ export interface RefundResult {
   failureReason?: string;
 }
 
+/** Stripe answered and refused (a 4xx): asking again under any key gives the same answer. */
+export class PaymentRefusedError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "PaymentRefusedError";
+  }
+}
+
+/** A refund Stripe holds for a payment, with what our metadata says of it. */
+export interface KnownRefund extends RefundResult {
+  orderId?: number;
+  attempt?: number;
+}
+
 export type WebhookReading = { kind: "event"; event: PaymentEvent } | { kind: "refused"; why: string } | { kind: "malformed"; eventId: string; type: string; why: string };
 
 /** The Stripe adapter: Checkout Sessions, refunds, and webhooks turned into typed payment events. No database. */
 export interface Payments {
   /** Creates the order's Checkout Session; one per order, ever (idempotency key per order and deployment). */
   createCheckoutSession(order: ChargeableOrder, returnUrls: ReturnUrls, now?: Date): Promise<CheckoutLink>;
-  /** Asks Stripe for a refund; throws when Stripe could not be asked or refused to create one. */
+  /**
+   * Asks Stripe for a refund. Throws `PaymentRefusedError` when Stripe refused it (permanent), anything else when the
+   * outcome is unknown (a lost answer, a 5xx: the refund may exist; look with `refundsOf` before a new key).
+   */
   refund(request: RefundRequest): Promise<RefundResult>;
+  /** The refunds Stripe holds for a payment (ours and any made in the dashboard). */
+  refundsOf(paymentIntentId: string): Promise<KnownRefund[]>;
   /** Verifies the signature on the raw body and reads the event; never throws. */
   readWebhook(rawBody: string, signature: string | undefined): WebhookReading;
 }
 
-export function createPayments(deps: PaymentsDeps): Payments {
+export function createPayments(options: PaymentsDeps): Payments {
+  const deps: Adapter = {
+    stripe: createStripeClient({ secretKey: options.secretKey, ...(options.apiUrl ? { apiUrl: options.apiUrl } : {}) }),
+    settings: options.settings,
+    livemode: /^(sk|rk)_live_/.test(options.secretKey),
+  };
   return {
     createCheckoutSession: (order, returnUrls, now = new Date()) => createCheckoutSession(deps, order, returnUrls, now),
     refund: (request) => refund(deps, request),
+    refundsOf: (paymentIntentId) => refundsOf(deps, paymentIntentId),
     readWebhook: (rawBody, signature) => readWebhook(deps, rawBody, signature),
   };
 }
 
-async function createCheckoutSession(deps: PaymentsDeps, order: ChargeableOrder, returnUrls: ReturnUrls, now: Date): Promise<CheckoutLink> {
+async function createCheckoutSession(deps: Adapter, order: ChargeableOrder, returnUrls: ReturnUrls, now: Date): Promise<CheckoutLink> {
   const expiresAt = checkoutExpiry(now, deps.settings.checkoutExpiryMinutes);
   const session = await deps.stripe.checkout.sessions.create(sessionParams(deps.settings, order, returnUrls, expiresAt), {
     // One key per order, ever: a retry (the SDK's, after a lost answer) gets the same session back, and Stripe refuses
@@ -125,15 +164,31 @@ export function productName(settings: Pick<PaymentsSettings, "productNamePrefix"
   return `${prefix}${kind} — ${order.bundleDescription}`.slice(0, 250);
 }
 
-async function refund(deps: PaymentsDeps, request: RefundRequest): Promise<RefundResult> {
+async function refund(deps: Adapter, request: RefundRequest): Promise<RefundResult> {
   const metadata: Record<string, string> = { order_id: String(request.orderId) };
   if (request.attempt !== undefined) metadata.attempt = String(request.attempt);
   else metadata.duplicate = "true";
-  const created = await deps.stripe.refunds.create(
-    { payment_intent: request.paymentIntentId, amount: request.amountMinor, metadata },
-    { idempotencyKey: request.idempotencyKey },
-  );
-  const parsed = refundSchema.parse(created);
+  let created: Stripe.Refund;
+  try {
+    created = await deps.stripe.refunds.create(
+      { payment_intent: request.paymentIntentId, amount: request.amountMinor, metadata },
+      { idempotencyKey: request.idempotencyKey },
+    );
+  } catch (error) {
+    throw refusalOf(error) ?? error;
+  }
+  return refundResultOf(refundSchema.parse(created));
+}
+
+/** A 4xx that Stripe answered (invalid request, card error): permanent. A 5xx, a timeout, a lost answer: unknown. */
+function refusalOf(error: unknown): PaymentRefusedError | undefined {
+  if (!(error instanceof Stripe.errors.StripeError)) return undefined;
+  const status = error.statusCode ?? 0;
+  if (status < 400 || status >= 500 || status === 429 || status === 409) return undefined;
+  return new PaymentRefusedError(error.code ?? error.type, error.message);
+}
+
+function refundResultOf(parsed: ReturnType<typeof refundSchema.parse>): RefundResult {
   return {
     refundId: parsed.id,
     status: refundStatusOf(parsed.status),
@@ -143,13 +198,23 @@ async function refund(deps: PaymentsDeps, request: RefundRequest): Promise<Refun
   };
 }
 
+async function refundsOf(deps: Adapter, paymentIntentId: string): Promise<KnownRefund[]> {
+  const page = await deps.stripe.refunds.list({ payment_intent: paymentIntentId, limit: 100 });
+  return page.data.map((refund) => {
+    const parsed = refundSchema.parse(refund);
+    const orderId = orderIdOf({ metadata: parsed.metadata });
+    const attempt = refundAttemptOf(parsed.metadata);
+    return { ...refundResultOf(parsed), ...(orderId !== undefined ? { orderId } : {}), ...(attempt !== undefined ? { attempt } : {}) };
+  });
+}
+
 export function refundStatusOf(stripeStatus: string | null | undefined): RefundStatus {
   if (stripeStatus === "succeeded") return "succeeded";
   if (stripeStatus === "failed" || stripeStatus === "canceled") return "failed";
   return "pending";
 }
 
-function readWebhook(deps: PaymentsDeps, rawBody: string, signature: string | undefined): WebhookReading {
+function readWebhook(deps: Adapter, rawBody: string, signature: string | undefined): WebhookReading {
   if (!signature) return { kind: "refused", why: "missing Stripe-Signature header" };
   let event: Stripe.Event;
   try {
@@ -159,6 +224,9 @@ function readWebhook(deps: PaymentsDeps, rawBody: string, signature: string | un
     // Signed by us but not JSON: the sender is genuine, the body is not an event.
     if (error instanceof SyntaxError) return { kind: "malformed", eventId: "", type: "", why };
     return { kind: "refused", why };
+  }
+  if (event.livemode !== deps.livemode) {
+    return { kind: "refused", why: `a ${event.livemode ? "live" : "test"} event for a ${deps.livemode ? "live" : "test"} key: never applied` };
   }
   try {
     return { kind: "event", event: toPaymentEvent(event) };

@@ -1,8 +1,9 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
+import { migrations } from "../../migrations/index.ts";
 import { openDatabase, type DatabaseHandle, type DatabaseKind } from "../../src/db/database.ts";
 import { migrateToLatest } from "../../src/db/migrate.ts";
 import type { Database } from "../../src/db/schema.ts";
@@ -48,16 +49,49 @@ async function createPgliteDatabase(): Promise<TestDatabase> {
   return { db, kind: "pglite", close: () => db.destroy() };
 }
 
+let postgresTemplate: Promise<string> | undefined;
+
+/**
+ * A migrated database to copy: `create database … template` copies files, far cheaper than running every migration
+ * per test. Named after the migrations, so a new migration makes a new template; test processes creating it at the
+ * same moment take turns under an advisory lock.
+ */
+function migratedPostgresTemplate(adminUrl: string): Promise<string> {
+  postgresTemplate ??= (async () => {
+    const name = `tmpl_${createHash("sha256").update(Object.keys(migrations).join(",")).digest("hex").slice(0, 12)}`;
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query("select pg_advisory_lock(4242)");
+      const exists = await client.query("select 1 from pg_database where datname = $1", [name]);
+      if (exists.rowCount === 0) {
+        await client.query(`create database ${name}_building`);
+        const building = await openDatabase({ databaseUrl: withDatabase(adminUrl, `${name}_building`), dataDir: "", poolSize: 1 });
+        await migrateToLatest(building.db);
+        await building.close();
+        await client.query(`alter database ${name}_building rename to ${name}`);
+      }
+    } finally {
+      await client.query("select pg_advisory_unlock(4242)").catch(() => undefined);
+      await client.end();
+    }
+    return name;
+  })();
+  return postgresTemplate;
+}
+
 async function createPostgresDatabase(adminUrl: string): Promise<TestDatabase> {
-  const empty = await createEmptyPostgresDatabase(adminUrl);
-  const handle = await openDatabase({ databaseUrl: empty.url, dataDir: "", poolSize: 10 });
-  await migrateToLatest(handle.db);
+  const template = await migratedPostgresTemplate(adminUrl);
+  const name = `t_${randomBytes(6).toString("hex")}`;
+  await adminQuery(adminUrl, `create database ${name} template ${template}`);
+  const url = withDatabase(adminUrl, name);
+  const handle = await openDatabase({ databaseUrl: url, dataDir: "", poolSize: 10 });
   return {
     ...handle,
-    url: empty.url,
+    url,
     close: async () => {
       await handle.close();
-      await empty.drop();
+      await adminQuery(adminUrl, `drop database if exists ${name} with (force)`);
     },
   };
 }

@@ -3,7 +3,7 @@ import { createEsimGoClient, type EsimGoClient } from "../../src/esimgo/index.ts
 import { startEsimGoSimulator } from "../../src/esimgo/simulator/index.ts";
 import type { RawWebhookHandler } from "../../src/http/server.ts";
 import { RecordingNotifier } from "../../src/notify/index.ts";
-import { createPayments, createStripeClient, type PaymentsSettings } from "../../src/payments/index.ts";
+import { createPayments, type PaymentsSettings } from "../../src/payments/index.ts";
 import { createShop, type Shop, type ShopSettings } from "../../src/shop/index.ts";
 import { startStripeSim } from "../../src/stripe-sim/index.ts";
 import { telegramReturnUrls } from "../../src/telegram/index.ts";
@@ -85,7 +85,7 @@ export async function startHarness(
   // Stripe stays silent about expiry unless a test says otherwise, and judges expires_at by the test clock.
   const stripeSim = await startStripeSim({ port: 0, webhookSecret: WEBHOOK_SECRET, autoExpire: false, clock: () => clock.now().getTime() });
   const esimgo = createEsimGoClient({ baseUrl: esimSim.baseUrl, apiKey: esimSim.apiKey, timeoutMs: options.esimgoTimeoutMs ?? 5_000 });
-  const payments = createPayments({ stripe: createStripeClient({ secretKey: "sk_test_orders", apiUrl: stripeSim.apiUrl }), settings: PAYMENTS_SETTINGS });
+  const payments = createPayments({ secretKey: "sk_test_orders", apiUrl: stripeSim.apiUrl, settings: PAYMENTS_SETTINGS });
   const notifier = new RecordingNotifier();
   const makeShop = (overrides: Partial<ShopSettings> = {}, shopNotifier: RecordingNotifier = notifier) =>
     createShop({

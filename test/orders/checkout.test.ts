@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { checkoutIdempotencyKey, createStripeClient } from "../../src/payments/index.ts";
+import Stripe from "stripe";
+import { checkoutIdempotencyKey } from "../../src/payments/index.ts";
 import { retailPriceMinor } from "../../src/pricing/index.ts";
 import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
 import { BUNDLE, shopSettings, startHarness, type Harness } from "../helpers/shop.ts";
@@ -126,7 +127,8 @@ describe.each(testDatabaseTargets())("checkout on $kind", (target) => {
     const outcome = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE });
     if (outcome.kind !== "link") throw new Error(outcome.kind);
     const order = (await h.shop.order(outcome.orderId))!;
-    const stripe = createStripeClient({ secretKey: "sk_test_orders", apiUrl: h.stripeSim.apiUrl });
+    const api = new URL(h.stripeSim.apiUrl);
+    const stripe = new Stripe("sk_test_orders", { host: api.hostname, port: Number(api.port), protocol: "http" });
     const session = await stripe.checkout.sessions.retrieve(order.stripe_session_id!);
     expect(session).toMatchObject({
       mode: "payment",

@@ -57,7 +57,7 @@ describe.each(testDatabaseTargets())("Stripe webhook on $kind", (target) => {
     const before = await snapshot();
     const forged = JSON.stringify({
       id: "evt_forged",
-      object: "event",
+      object: "event", livemode: false,
       type: "checkout.session.completed",
       data: { object: { id: sessionId, object: "checkout.session", payment_status: "paid", metadata: { order_id: String(orderId) }, amount_total: 1, currency: "usd", payment_intent: "pi_x" } },
     });
@@ -76,7 +76,7 @@ describe.each(testDatabaseTargets())("Stripe webhook on $kind", (target) => {
     const order = (await h.shop.order(orderId))!;
     const payload = JSON.stringify({
       id: "evt_amount",
-      object: "event",
+      object: "event", livemode: false,
       type: "checkout.session.completed",
       data: { object: { id: sessionId, object: "checkout.session", payment_status: "paid", metadata: { order_id: String(orderId) }, amount_total: order.price_minor - 1, currency: order.currency.toLowerCase(), payment_intent: "pi_cheap" } },
     });
@@ -86,17 +86,50 @@ describe.each(testDatabaseTargets())("Stripe webhook on $kind", (target) => {
     expect(h.notifier.adminAlerts).toContainEqual(expect.objectContaining({ type: "fulfilment_failed", orderId }));
   });
 
+  it("never fulfils a live-mode event with a test key (or the reverse): refused, nothing changes", async () => {
+    const stripe = new Stripe("sk_test_x");
+    const order = (await h.shop.order(orderId))!;
+    const before = await snapshot();
+    const payload = JSON.stringify({
+      id: "evt_live",
+      object: "event",
+      livemode: true,
+      type: "checkout.session.completed",
+      data: { object: { id: sessionId, object: "checkout.session", payment_status: "paid", metadata: { order_id: String(orderId) }, amount_total: order.price_minor, currency: order.currency.toLowerCase(), payment_intent: "pi_live" } },
+    });
+    expect(await h.shop.handleStripeWebhook(payload, stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }))).toBe("refused");
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("matches a payment by its session, not by metadata alone: another integration's session for the same order id is not applied", async () => {
+    const stripe = new Stripe("sk_test_x");
+    const order = (await h.shop.order(orderId))!;
+    const payload = JSON.stringify({
+      id: "evt_other_shop",
+      object: "event",
+      livemode: false,
+      type: "checkout.session.completed",
+      data: { object: { id: "cs_test_another_shop", object: "checkout.session", payment_status: "paid", metadata: { order_id: String(orderId) }, client_reference_id: String(orderId), amount_total: order.price_minor, currency: order.currency.toLowerCase(), payment_intent: "pi_another_shop" } },
+    });
+    expect(await h.shop.handleStripeWebhook(payload, stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }))).toBe("applied");
+    const after = (await h.shop.order(orderId))!;
+    expect(after).toMatchObject({ status: "pending_payment", stripe_session_id: sessionId, stripe_payment_intent_id: null });
+    expect(h.notifier.adminAlerts).toContainEqual(expect.objectContaining({ type: "fulfilment_failed", orderId, cause: expect.stringContaining("cs_test_another_shop") }));
+    await h.shop.runDueOnce();
+    expect(h.esimSim.control.placedOrders()).toHaveLength(0);
+  });
+
   it("acknowledges a payment for an unknown order and ignores other event types", async () => {
     const stripe = new Stripe("sk_test_x");
     const sign = (payload: string) => stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
     const unknown = JSON.stringify({
       id: "evt_unknown",
-      object: "event",
+      object: "event", livemode: false,
       type: "checkout.session.completed",
       data: { object: { id: "cs_other", object: "checkout.session", payment_status: "paid", metadata: { order_id: "987654" }, amount_total: 100, currency: "usd", payment_intent: "pi_y" } },
     });
     expect((await h.shop.handleStripeWebhook(unknown, sign(unknown)))).toBe("applied");
-    const other = JSON.stringify({ id: "evt_other", object: "event", type: "customer.created", data: { object: { id: "cus_1", object: "customer" } } });
+    const other = JSON.stringify({ id: "evt_other", object: "event", livemode: false, type: "customer.created", data: { object: { id: "cus_1", object: "customer" } } });
     expect((await h.shop.handleStripeWebhook(other, sign(other)))).toBe("ignored");
     expect((await h.shop.order(orderId))?.status).toBe("pending_payment");
   });
@@ -116,7 +149,7 @@ describe.each(testDatabaseTargets())("Stripe webhook on $kind", (target) => {
       { type: "charge.refunded", object: charge },
     ];
     for (const [i, { type, object }] of events.entries()) {
-      const payload = JSON.stringify({ id: `evt_elsewhere_${i}`, object: "event", type, data: { object } });
+      const payload = JSON.stringify({ id: `evt_elsewhere_${i}`, object: "event", livemode: false, type, data: { object } });
       expect((await h.shop.handleStripeWebhook(payload, sign(payload)))).toBe("applied");
     }
     const after = await snapshot();
@@ -156,18 +189,25 @@ describe.each(testDatabaseTargets())("Stripe webhook on $kind", (target) => {
     expect((await h.shop.order(again.orderId))?.stripe_session_id).not.toBe(sessionId);
   });
 
-  it("handles a delayed payment method: waits on completed-unpaid, fulfils on async success", async () => {
+  it("handles a delayed payment method: waits on completed-unpaid (never expired meanwhile), fulfils on async success", async () => {
     await h.stripeSim.control.pay(sessionId, { async: true });
     await h.stripeSim.control.idle();
-    expect((await h.shop.order(orderId))?.status).toBe("pending_payment");
+    expect((await h.shop.order(orderId))?.status).toBe("payment_processing");
+    // Past the link's expiry the order is still waiting for the bank, and the customer is not invited to pay again.
+    h.clock.advance(3 * 60 * 60_000);
+    await h.shop.runDueOnce();
+    expect((await h.shop.order(orderId))?.status).toBe("payment_processing");
+    expect(h.notifier.customerNotices.map((n) => n.notice.type)).not.toContain("link_expired");
     await h.stripeSim.control.asyncPaymentSucceeded(sessionId);
     await h.stripeSim.control.idle();
     expect((await h.shop.order(orderId))?.status).toBe("paid");
   });
 
-  it("marks the order payment_failed when a delayed payment fails", async () => {
+  it("marks the order payment_failed when a delayed payment fails, even hours later, and tells the customer", async () => {
     await h.stripeSim.control.pay(sessionId, { async: true });
     await h.stripeSim.control.idle();
+    h.clock.advance(3 * 60 * 60_000);
+    await h.shop.runDueOnce();
     await h.stripeSim.control.asyncPaymentFailed(sessionId);
     await h.stripeSim.control.idle();
     expect((await h.shop.order(orderId))?.status).toBe("payment_failed");

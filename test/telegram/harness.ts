@@ -9,7 +9,7 @@ import { createEsimGoClient, type EsimGoClient } from "../../src/esimgo/index.ts
 import { startEsimGoSimulator } from "../../src/esimgo/simulator/index.ts";
 import type { Logger } from "../../src/logger.ts";
 import { createRoutingNotifier, type Notifier } from "../../src/notify/index.ts";
-import { createPayments, createStripeClient } from "../../src/payments/index.ts";
+import { createPayments } from "../../src/payments/index.ts";
 import { createShop, type Shop } from "../../src/shop/index.ts";
 import { createBot, createTelegramOutbox, sandboxMarkerIn, telegramReturnUrls, type BotContext, type BotSettings } from "../../src/telegram/index.ts";
 import type { PricingSettings } from "../../src/pricing/index.ts";
@@ -96,7 +96,7 @@ export async function startBotHarness(options: BotHarnessOptions): Promise<BotHa
       db,
       esimgo: esimgoClient,
       esimgoApiKey: esimgo.apiKey,
-      payments: createPayments({ stripe: createStripeClient({ secretKey: "sk_test_harness", apiUrl: stripe.apiUrl }), settings: { checkoutExpiryMinutes: 30, webhookSecret } }),
+      payments: createPayments({ secretKey: "sk_test_harness", apiUrl: stripe.apiUrl, settings: { checkoutExpiryMinutes: 30, webhookSecret } }),
       returnUrls: (_channel, orderId) => telegramReturnUrls(telegram.botInfo.username, orderId),
       notifier,
       logger,
