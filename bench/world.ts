@@ -7,11 +7,11 @@ import { createCatalogue, type Catalogue } from "../src/catalogue/index.ts";
 import { parseConfig } from "../src/config.ts";
 import type { Database } from "../src/db/schema.ts";
 import { createEsimGoClient, type EsimGoClient } from "../src/esimgo/index.ts";
-import { startEsimGoSimulator, type EsimGoSimulator } from "../src/esimgo/simulator/index.ts";
+import { startEsimGoSim, type EsimGoSim } from "@esim-shop/esimgo-sim";
 import type { Logger } from "../src/logger.ts";
 import { createShop, type Shop } from "../src/orders/index.ts";
 import { createStripeClient } from "../src/payments/index.ts";
-import { startStripeSim } from "../src/stripe-sim/index.ts";
+import { startStripeSim } from "@esim-shop/stripe-sim";
 import type { FakeTelegram } from "./fake-telegram.ts";
 
 export type StripeSim = Awaited<ReturnType<typeof startStripeSim>>;
@@ -28,7 +28,7 @@ export interface WorldOptions {
 
 /** The product wired as `startApp` wires it, with every outside service replaced by its local stand-in. */
 export interface World {
-  esimgoSim: EsimGoSimulator;
+  esimgoSim: EsimGoSim;
   stripeSim: StripeSim;
   esimgo: EsimGoClient;
   catalogue: Catalogue;
@@ -56,7 +56,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
 
 async function wire(options: WorldOptions, closers: (() => Promise<unknown> | void)[]): Promise<Omit<World, "close">> {
   const { db, telegram, logger } = options;
-  const esimgoSim = await startEsimGoSimulator({ port: 0, catalogueSize: "small", balance: 1_000_000, ...options.provider });
+  const esimgoSim = await startEsimGoSim({ port: 0, catalogueSize: "small", balance: 1_000_000, ...options.provider });
   closers.push(() => esimgoSim.close());
   // The receiver listens before the shop exists: the Stripe stand-in needs its URL first.
   const late: { shop?: Shop } = {};

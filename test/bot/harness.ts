@@ -11,16 +11,16 @@ import { createCatalogue, type Catalogue } from "../../src/catalogue/index.ts";
 import type { Language } from "../../src/customers/index.ts";
 import type { Database, Order } from "../../src/db/schema.ts";
 import { createEsimGoClient, type EsimGoClient } from "../../src/esimgo/index.ts";
-import { startEsimGoSimulator } from "../../src/esimgo/simulator/index.ts";
+import { startEsimGoSim } from "@esim-shop/esimgo-sim";
 import type { Logger } from "../../src/logger.ts";
 import type { Notifier } from "../../src/notify/index.ts";
 import { createShop, type Shop } from "../../src/orders/index.ts";
 import { createStripeClient } from "../../src/payments/index.ts";
 import type { PricingSettings } from "../../src/pricing/index.ts";
-import { startStripeSim } from "../../src/stripe-sim/index.ts";
-import { startTelegramSim, type SimInlineButton, type SimMessage, type SimUser, type TelegramSim } from "../../src/telegram-sim/index.ts";
+import { startStripeSim } from "@esim-shop/stripe-sim";
+import { startTelegramSim, type SimInlineButton, type SimMessage, type SimUser, type TelegramSim } from "@esim-shop/telegram-sim";
 
-export type EsimGoSim = Awaited<ReturnType<typeof startEsimGoSimulator>>;
+export type EsimGoSim = Awaited<ReturnType<typeof startEsimGoSim>>;
 export type StripeSim = Awaited<ReturnType<typeof startStripeSim>>;
 
 export interface BotHarnessOptions {
@@ -69,7 +69,7 @@ export async function startBotHarness(options: BotHarnessOptions): Promise<BotHa
   try {
     const telegram = await startTelegramSim({ port: 0 });
     closers.push(() => telegram.close());
-    const esimgo = await startEsimGoSimulator({ port: 0, catalogueSize: options.catalogueSize ?? "small", rateLimitPerSecond: 0 });
+    const esimgo = await startEsimGoSim({ port: 0, catalogueSize: options.catalogueSize ?? "small", rateLimitPerSecond: 0 });
     closers.push(() => esimgo.close());
 
     // The receivers start before the shop exists: the Stripe stand-in needs their URL first.
@@ -79,7 +79,7 @@ export async function startBotHarness(options: BotHarnessOptions): Promise<BotHa
     closers.push(() => new Promise((resolve) => receiver.server.close(resolve)));
     const esimgoReceiver = await startWebhookReceiver("x-signature-sha256", (raw, signature) => (late.shop ? late.shop.handleEsimGoCallback(raw, signature) : notReady));
     closers.push(() => new Promise((resolve) => esimgoReceiver.server.close(resolve)));
-    esimgo.control.setCallbackUrl(esimgoReceiver.url);
+    esimgo.control.setWebhookUrl(esimgoReceiver.url);
     const webhookSecret = `whsec_${randomBytes(12).toString("hex")}`;
     const stripe = await startStripeSim({ port: 0, webhookSecret, webhookUrl: receiver.url });
     closers.push(() => stripe.close());

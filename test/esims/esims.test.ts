@@ -104,7 +104,7 @@ describe.each(testDatabaseTargets())("eSIMs, usage and eSIM Go callbacks on $kin
     await h.shop.esimUsage(h.customerId, iccid);
     expect(h.esimSim.control.requestCount()).toBe(requests);
 
-    h.esimSim.control.injectFault({ route: "GET /esims/{iccid}/bundles", kind: "http500", times: 10 });
+    h.esimSim.faults.inject({ method: "GET", path: "/esims/{iccid}/bundles", times: 10, answer: "http500" });
     const fallback = await h.shop.esimUsage(h.customerId, iccid, { refresh: true });
     expect(fallback).toMatchObject({ stale: true, bundles: live?.bundles });
     expect(await h.shop.esimUsage(h.customerId + 1, iccid)).toBeUndefined();
@@ -162,6 +162,6 @@ async function startCallbackReceiver(h: Harness): Promise<() => Promise<void>> {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  h.esimSim.control.setCallbackUrl(`http://127.0.0.1:${(server.address() as AddressInfo).port}/callbacks/esimgo`);
+  h.esimSim.control.setWebhookUrl(`http://127.0.0.1:${(server.address() as AddressInfo).port}/callbacks/esimgo`);
   return () => new Promise((resolve) => server.close(() => resolve()));
 }

@@ -1,9 +1,9 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
-import { appleInstallUrl, lpaString } from "../lpa.ts";
-import type { AdminRequest } from "./admin.ts";
+import { applyFault, clientIp, dropConnection, type FaultAnswer, type FaultPlan, type RequestLog } from "@esim-shop/sim-kit";
+import type { Context, Hono } from "hono";
 import type { SimBundle } from "./catalogue.ts";
-import { FaultRegistry, RateWindow, type FaultSpec } from "./faults.ts";
+import { appleInstallUrl, lpaString } from "./lpa.ts";
+import type { RateWindow } from "./rate.ts";
 import { assignmentState, HttpProblem, type OrderLine, type SimEsim, type SimulatorState } from "./state.ts";
 import {
   assignmentJson,
@@ -17,8 +17,6 @@ import {
 } from "./wire.ts";
 
 export const API_PREFIX = "/v2.4";
-/** The simulator's own control API (see admin.ts); never part of eSIM Go's surface. */
-export const ADMIN_PREFIX = "/__sim";
 
 export interface Reply {
   status: number;
@@ -32,7 +30,7 @@ export interface RequestContext {
   path: string;
   params: Record<string, string>;
   query: URLSearchParams;
-  headers: IncomingMessage["headers"];
+  headers: Record<string, string | undefined>;
   body: string;
   ip: string;
 }
@@ -48,26 +46,10 @@ export interface ServerDeps {
   state: SimulatorState;
   apiKey: string;
   latencyMs: number;
-  faults: FaultRegistry;
+  faults: FaultPlan;
   rateWindow: RateWindow;
-  counters: RequestCounters;
+  requests: RequestLog<unknown>;
   hooks: ServerHooks;
-  admin: (request: AdminRequest) => Promise<Reply>;
-}
-
-export class RequestCounters {
-  private readonly counts = new Map<string, number>();
-  private total = 0;
-  http429 = 0;
-
-  record(keys: readonly string[]): void {
-    this.total += 1;
-    for (const key of new Set(keys)) this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
-  }
-
-  count(route?: string): number {
-    return route === undefined ? this.total : (this.counts.get(route) ?? 0);
-  }
 }
 
 type Handler = (ctx: RequestContext, deps: ServerDeps) => Reply | Promise<Reply>;
@@ -79,7 +61,7 @@ interface Route {
 }
 
 /** "/esims/{iccid}" as a regular expression with named groups. */
-export function templatePattern(template: string): RegExp {
+function templatePattern(template: string): RegExp {
   return new RegExp(`^${template.replace(/\{(\w+)\}/g, "(?<$1>[^/]+)")}$`);
 }
 
@@ -372,88 +354,75 @@ function findRoute(method: string, path: string): { route: Route; params: Record
   return undefined;
 }
 
-export function decodeParams(groups: Record<string, string>): Record<string, string> {
+function decodeParams(groups: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(groups).map(([k, v]) => [k, decodeURIComponent(v)]));
 }
 
 // ---- the server ---------------------------------------------------------------------------------
 
-export function createSimulatorServer(deps: ServerDeps): Server {
-  const server = createServer((req, res) => {
-    handle(req, res, deps).catch((error: unknown) => {
-      if (!res.headersSent) send(res, message(500, error instanceof Error ? error.message : "Internal Server Error"));
-      else res.destroy();
-    });
-  });
-  server.keepAliveTimeout = 10_000;
-  return server;
+/** Ready-made fault answers (`sim.faults.inject({ method: "POST", path: "/orders", answer: "http429" })`), as eSIM Go sends them. */
+export const FAULT_ANSWERS: Readonly<Record<string, FaultAnswer>> = {
+  http500: { status: 500, body: { message: "Internal Server Error" } },
+  http429: { status: 429, body: { message: "Rate limit exceeded" }, headers: { "Retry-After": "1" } },
+  processing503: { status: 503, body: { message: "Processing" }, headers: { "Retry-After": "1" } },
+  forbidden403: { status: 403, body: { message: "Forbidden" } },
+  notfound404: { status: 404, body: { message: "Not Found" } },
+  // The work is done (an order is committed) but the client gets a body cut short.
+  malformed: { status: 200, body: '{"order":[{"esims":[{"iccid":', afterProcessing: true },
+};
+
+/** eSIM Go's API on every path outside the control API: rate limit, latency, key, routes, faults, in that order. */
+export function registerApi(app: Hono, deps: ServerDeps): void {
+  app.all("*", (c) => handle(c, deps));
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDeps): Promise<void> {
-  const url = new URL(req.url ?? "/", "http://simulator");
-  if (url.pathname.startsWith(`${ADMIN_PREFIX}/`)) return send(res, await deps.admin(adminRequest(req, url, await readBody(req))));
-  const method = req.method ?? "GET";
-  const ip = req.socket.remoteAddress ?? "unknown";
+async function handle(c: Context, deps: ServerDeps): Promise<Response> {
+  const url = new URL(c.req.url);
+  const method = c.req.method;
+  const ip = clientIp(c);
   const rate = deps.rateWindow.hit(ip);
-  res.setHeader("X-Ratelimit-Limit", String(rate.limit));
-  res.setHeader("X-Ratelimit-Remaining", String(rate.remaining));
-  res.setHeader("X-Ratelimit-Reset", new Date(rate.resetAt).toISOString());
-  res.setHeader("X-Ratelimit-Cost", "1");
-
+  const rateHeaders = {
+    "X-Ratelimit-Limit": String(rate.limit),
+    "X-Ratelimit-Remaining": String(rate.remaining),
+    "X-Ratelimit-Reset": new Date(rate.resetAt).toISOString(),
+    "X-Ratelimit-Cost": "1",
+  };
   const versioned = url.pathname === API_PREFIX || url.pathname.startsWith(`${API_PREFIX}/`);
   const path = versioned ? url.pathname.slice(API_PREFIX.length).replace(/\/+$/, "") || "/" : url.pathname;
   const found = versioned ? findRoute(method, path) : undefined;
-  const routeKeys = [`${method} ${path}`, ...(found ? [`${method} ${found.route.template}`] : [])];
-  deps.counters.record(routeKeys);
-  const body = await readBody(req);
+  const logged = deps.requests.add({ method, path, ...(found ? { route: found.route.template } : {}) });
+  const send = (reply: Reply): Response => {
+    logged.status = reply.status;
+    return toResponse(reply, rateHeaders);
+  };
+  try {
+    const body = await c.req.text();
+    if (!rate.allowed) return send(message(429, "Rate limit exceeded", { "Retry-After": "1" }));
+    if (deps.latencyMs > 0) await sleep(deps.latencyMs);
+    if (!versioned) return send(message(404, "Not Found"));
+    if (c.req.header("x-api-key") !== deps.apiKey) return send(message(403, "Forbidden"));
+    if (!found) return send(message(403, "access denied"));
 
-  if (!rate.allowed) {
-    deps.counters.http429 += 1;
-    return send(res, message(429, "Rate limit exceeded", { "Retry-After": "1" }));
+    const ctx: RequestContext = { method, path, params: found.params, query: url.searchParams, headers: c.req.header(), body, ip };
+    const fault = deps.faults.take({ method, path, route: found.route.template, params: Object.fromEntries(url.searchParams) });
+    return await applyFault(fault, {
+      process: async () => send(await run(found.route.handler, ctx, deps)),
+      answer: (answer) => send(injected(answer)),
+      // The work is done (an order is committed) but the client never hears about it.
+      drop: () => {
+        logged.status = 0;
+        dropConnection(c);
+        return new Response(null, { status: 500 });
+      },
+    });
+  } catch (error) {
+    return send(message(500, error instanceof Error ? error.message : "Internal Server Error"));
   }
-  if (deps.latencyMs > 0) await sleep(deps.latencyMs);
-  if (!versioned) return send(res, message(404, "Not Found"));
-  if (req.headers["x-api-key"] !== deps.apiKey) return send(res, message(403, "Forbidden"));
-  if (!found) return send(res, message(403, "access denied"));
-
-  const fault = deps.faults.take(routeKeys, Number(url.searchParams.get("page") ?? "1") || 1);
-  const early = fault ? await earlyFaultReply(fault) : undefined;
-  if (early) {
-    if (early.status === 429) deps.counters.http429 += 1;
-    return send(res, early);
-  }
-  const ctx: RequestContext = { method, path, params: found.params, query: url.searchParams, headers: req.headers, body, ip };
-  const reply = await run(found.route.handler, ctx, deps);
-  // The work is done (an order is committed) but the client never hears about it.
-  if (fault?.kind === "lost_response") return void res.socket?.destroy();
-  if (fault?.kind === "malformed") return send(res, { status: 200, body: '{"order":[{"esims":[{"iccid":', contentType: "application/json" });
-  send(res, reply);
 }
 
-function adminRequest(req: IncomingMessage, url: URL, body: string): AdminRequest {
-  const apiKey = req.headers["x-api-key"];
-  const path = url.pathname.slice(ADMIN_PREFIX.length).replace(/\/+$/, "");
-  return { method: req.method ?? "GET", path, query: url.searchParams, apiKey: typeof apiKey === "string" ? apiKey : undefined, body };
-}
-
-async function earlyFaultReply(fault: FaultSpec): Promise<Reply | undefined> {
-  switch (fault.kind) {
-    case "latency":
-      await sleep(fault.latencyMs ?? 1000);
-      return undefined;
-    case "http500":
-      return message(500, "Internal Server Error");
-    case "http429":
-      return message(429, "Rate limit exceeded", { "Retry-After": "1" });
-    case "processing503":
-      return message(503, "Processing", { "Retry-After": "1" });
-    case "forbidden403":
-      return message(403, "Forbidden");
-    case "notfound404":
-      return message(404, "Not Found");
-    default:
-      return undefined;
-  }
+function injected(answer: FaultAnswer): Reply {
+  const body = answer.body === undefined ? "" : typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
+  return { status: answer.status, body, contentType: "application/json", ...(answer.headers ? { headers: answer.headers } : {}) };
 }
 
 async function run(handler: Handler, ctx: RequestContext, deps: ServerDeps): Promise<Reply> {
@@ -465,17 +434,9 @@ async function run(handler: Handler, ctx: RequestContext, deps: ServerDeps): Pro
   }
 }
 
-function send(res: ServerResponse, reply: Reply): void {
-  res.statusCode = reply.status;
-  res.setHeader("Content-Type", reply.contentType);
-  for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
-  res.end(reply.body);
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
+function toResponse(reply: Reply, rateHeaders: Record<string, string>): Response {
+  const body = typeof reply.body === "string" ? reply.body : new Uint8Array(reply.body);
+  return new Response(body, { status: reply.status, headers: { ...rateHeaders, "Content-Type": reply.contentType, ...reply.headers } });
 }
 
 function clampInt(value: string | null, fallback: number, min: number, max: number): number {

@@ -1,26 +1,29 @@
-import type { AddressInfo } from "node:net";
+import { createStandIn, type FaultPlan, RequestLog, serveStandIn, type StandIn } from "@esim-shop/sim-kit";
+import type { Hono } from "hono";
 import { request } from "undici";
-import { signEsimGoBody } from "../signature.ts";
-import { createAdminApi } from "./admin.ts";
+import { API_PREFIX, FAULT_ANSWERS, registerApi } from "./api.ts";
 import type { SimBundle } from "./catalogue.ts";
-import { FaultRegistry, RateWindow, type FaultSpec } from "./faults.ts";
-import { ADMIN_PREFIX, API_PREFIX, createSimulatorServer, RequestCounters } from "./server.ts";
+import { controlRoutes } from "./control.ts";
+import { RateWindow } from "./rate.ts";
+import { signEsimGoBody } from "./signature.ts";
 import { assignmentState, initialBytes, remainingBytes, SimulatorState } from "./state.ts";
 import { utilisationJson } from "./wire.ts";
 
 export type { SimBundle } from "./catalogue.ts";
 export type { SimCountry, SimRegion } from "./countries.ts";
-export type { FaultKind, FaultSpec } from "./faults.ts";
 export { isValidLuhn, luhnCheckDigit } from "./ids.ts";
-export { ADMIN_PREFIX } from "./server.ts";
+export { API_PREFIX, FAULT_ANSWERS } from "./api.ts";
+export { signEsimGoBody, verifyEsimGoSignature } from "./signature.ts";
 
-export interface SimulatorOptions {
-  /** 0 = random free port; default 4010 */
+export interface EsimGoSimOptions {
+  /** 0 (the default) picks a free port; the CLI uses 4010. */
   port?: number;
   /** default 127.0.0.1 */
   host?: string;
   /** default "sim-key" */
   apiKey?: string;
+  /** The control API's bearer token; a random one by default. */
+  controlToken?: string;
   /** decimal, default 500 */
   balance?: number;
   /** default "USD" */
@@ -31,7 +34,8 @@ export interface SimulatorOptions {
   latencyMs?: number;
   /** how long new assignments answer 503 processing; default 0 */
   processingDelayMs?: number;
-  callbackUrl?: string;
+  /** Where callbacks are posted (the product's /webhooks/esimgo); none when unset. */
+  webhookUrl?: string;
   /** X-Signature-SHA256 encoding; default base64 */
   callbackSignatureEncoding?: "base64" | "hex";
   /** default "full" */
@@ -54,11 +58,10 @@ export interface SimulatedEsim {
   bundles: { name: string; state: string; initialBytes: number | null; remainingBytes: number | null }[];
 }
 
-export interface SimulatorControl {
+/** Steering the simulator in-process; the same is served over HTTP under /__control (see the README). */
+export interface EsimGoSimControl {
   setBalance(decimal: number): void;
   getBalance(): number;
-  injectFault(f: FaultSpec): void;
-  clearFaults(): void;
   /** Every committed transaction order, oldest first. */
   placedOrders(): PlacedOrder[];
   /** Requests received for "METHOD /template" or "METHOD /literal/path" (all when omitted), 429s included. */
@@ -68,12 +71,12 @@ export interface SimulatorControl {
   esims(): SimulatedEsim[];
   /**
    * Uses `usedPercent` MORE of the eSIM's current bundle (cumulative, capped at 100) and posts a
-   * Utilisation callback for each of the 1/50/80/100 % thresholds crossed when a callback URL is set.
+   * Utilisation callback for each of the 1/50/80/100 % thresholds crossed when a webhook URL is set.
    */
   advanceUsage(iccid: string, usedPercent: number): Promise<void>;
-  /** Signs and posts to the callback URL; returns the HTTP status. */
+  /** Signs and posts to the webhook URL; returns the HTTP status. */
   fireCallback(body: object): Promise<number>;
-  setCallbackUrl(url: string | undefined): void;
+  setWebhookUrl(url: string | undefined): void;
   /** Disappears from the catalogue; orders for it fail with 400. */
   withdrawBundle(name: string): void;
   setBundlePrice(name: string, decimal: number): void;
@@ -82,35 +85,43 @@ export interface SimulatorControl {
   setProcessingDelay(ms: number): void;
 }
 
-export interface EsimGoSimulator {
-  /** e.g. http://127.0.0.1:4010/v2.4 */
-  baseUrl: string;
-  /** The control surface over HTTP (X-API-Key required), e.g. http://127.0.0.1:4010/__sim */
-  adminUrl: string;
+/** The simulator before it listens: its Hono app (API and control), to mount or to call with `app.request`. */
+export interface EsimGoSimApp {
+  app: Hono;
   apiKey: string;
-  control: SimulatorControl;
-  close(): Promise<void>;
+  controlToken: string;
+  control: EsimGoSimControl;
+  faults: FaultPlan;
+  requests: RequestLog<unknown>;
+  /** Waits for callbacks in flight. */
+  settle(): Promise<void>;
 }
 
-export async function startEsimGoSimulator(opts: SimulatorOptions = {}): Promise<EsimGoSimulator> {
+export interface EsimGoSim extends StandIn {
+  /** e.g. http://127.0.0.1:4010/v2.4 (the ESIMGO_API_URL setting) */
+  baseUrl: string;
+  apiKey: string;
+  control: EsimGoSimControl;
+}
+
+/** Builds the simulator without listening. */
+export function createEsimGoSim(opts: Omit<EsimGoSimOptions, "port" | "host"> = {}): EsimGoSimApp {
   const apiKey = opts.apiKey ?? "sim-key";
   const encoding = opts.callbackSignatureEncoding ?? "base64";
   const lowBalanceThreshold = opts.lowBalanceThreshold ?? 100;
-  let callbackUrl = opts.callbackUrl;
+  let webhookUrl = opts.webhookUrl;
   const state = new SimulatorState({
     balance: opts.balance ?? 500,
     currency: opts.currency ?? "USD",
     catalogueSize: opts.catalogueSize ?? "full",
     processingDelayMs: opts.processingDelayMs ?? 0,
   });
-  const faults = new FaultRegistry();
-  const counters = new RequestCounters();
   const pendingCallbacks = new Set<Promise<unknown>>();
 
   async function postCallback(body: object): Promise<number> {
-    if (!callbackUrl) throw new Error("the simulator has no callback URL");
+    if (!webhookUrl) throw new Error("the simulator has no webhook URL");
     const raw = JSON.stringify(body);
-    const response = await request(callbackUrl, {
+    const response = await request(webhookUrl, {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-Signature-SHA256": signEsimGoBody(raw, apiKey, encoding) },
       body: raw,
@@ -122,7 +133,7 @@ export async function startEsimGoSimulator(opts: SimulatorOptions = {}): Promise
 
   /** Callbacks triggered by API traffic must not hold up the API answer. */
   function postInBackground(body: object): void {
-    if (!callbackUrl) return;
+    if (!webhookUrl) return;
     const sending = postCallback(body).catch(() => undefined);
     pendingCallbacks.add(sending);
     void sending.finally(() => pendingCallbacks.delete(sending));
@@ -137,11 +148,10 @@ export async function startEsimGoSimulator(opts: SimulatorOptions = {}): Promise
     },
   });
 
-  const control: SimulatorControl = {
+  const requests = new RequestLog<unknown>();
+  const control: EsimGoSimControl = {
     setBalance: (decimal) => void (state.balance = decimal),
     getBalance: () => state.balance,
-    injectFault: (f) => faults.add(f),
-    clearFaults: () => faults.clear(),
     placedOrders: () =>
       state.orders().map((o) => ({
         reference: o.reference,
@@ -149,8 +159,8 @@ export async function startEsimGoSimulator(opts: SimulatorOptions = {}): Promise
         items: o.items.map((i) => ({ bundle: i.bundle.name, quantity: i.quantity, iccids: i.esims.map((e) => e.iccid) })),
         total: o.totalCents / 100,
       })),
-    requestCount: (route) => counters.count(route),
-    http429Count: () => counters.http429,
+    requestCount: (route) => requests.count(routeFilter(route)),
+    http429Count: () => requests.count({ status: 429 }),
     esims: () =>
       state.esims().map((e) => ({
         iccid: e.iccid,
@@ -160,25 +170,34 @@ export async function startEsimGoSimulator(opts: SimulatorOptions = {}): Promise
       })),
     async advanceUsage(iccid, usedPercent) {
       const crossings = state.advanceUsage(iccid, usedPercent);
-      if (!callbackUrl) return;
+      if (!webhookUrl) return;
       for (const { esim, assignment } of crossings) await postCallback(utilisationJson(esim, assignment));
     },
     fireCallback: (body) => postCallback(body),
-    setCallbackUrl: (url) => void (callbackUrl = url),
+    setWebhookUrl: (url) => void (webhookUrl = url),
     withdrawBundle: (name) => state.withdraw(name),
     setBundlePrice: (name, decimal) => state.setPrice(name, decimal),
     catalogue: () => state.catalogue(),
     setProcessingDelay: (ms) => void (state.processingDelayMs = ms),
   };
 
-  const server = createSimulatorServer({
+  const core = createStandIn<unknown>({
+    name: "esimgo-sim",
+    requests,
+    ...(opts.controlToken ? { controlToken: opts.controlToken } : {}),
+    answers: FAULT_ANSWERS,
+    state: () => ({ balance: state.balance, requests: control.requestCount(), http429: control.http429Count(), orders: state.orders().length, esims: state.esims().length }),
+    webhookUrl: { get: () => webhookUrl, set: control.setWebhookUrl },
+    routes: controlRoutes(control),
+  });
+
+  registerApi(core.app, {
     state,
     apiKey,
     latencyMs: opts.latencyMs ?? 0,
-    faults,
+    faults: core.faults,
     rateWindow: new RateWindow(opts.rateLimitPerSecond ?? 10),
-    counters,
-    admin: createAdminApi(control, apiKey),
+    requests: core.requests,
     hooks: {
       onOrderCommitted(before) {
         if (before >= lowBalanceThreshold && state.balance < lowBalanceThreshold) postInBackground(balanceAlert("LowBalance"));
@@ -189,23 +208,44 @@ export async function startEsimGoSimulator(opts: SimulatorOptions = {}): Promise
     },
   });
 
-  const host = opts.host ?? "127.0.0.1";
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? 4010, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-
-  const origin = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   return {
-    baseUrl: `${origin}${API_PREFIX}`,
-    adminUrl: `${origin}${ADMIN_PREFIX}`,
+    app: core.app,
     apiKey,
+    controlToken: core.controlToken,
     control,
-    async close() {
-      await Promise.allSettled([...pendingCallbacks]);
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    faults: core.faults,
+    requests: core.requests,
+    settle: async () => void (await Promise.allSettled([...pendingCallbacks])),
   };
+}
+
+/** Starts the simulator on its own port (a free one by default). */
+export async function startEsimGoSim(opts: EsimGoSimOptions = {}): Promise<EsimGoSim> {
+  const sim = createEsimGoSim(opts);
+  const server = await serveStandIn({ app: sim.app, faults: sim.faults, requests: sim.requests, controlToken: sim.controlToken }, {
+    port: opts.port ?? 0,
+    host: opts.host ?? "127.0.0.1",
+    keepAliveTimeoutMs: 10_000,
+    beforeClose: () => sim.settle(),
+  });
+  const baseUrl = `${server.url}${API_PREFIX}`;
+  return {
+    url: server.url,
+    controlUrl: server.controlUrl,
+    controlToken: sim.controlToken,
+    baseUrl,
+    apiKey: sim.apiKey,
+    control: sim.control,
+    faults: sim.faults,
+    requests: sim.requests,
+    settings: { ESIMGO_API_URL: baseUrl, ESIMGO_API_KEY: sim.apiKey },
+    close: server.close,
+  };
+}
+
+/** "POST /orders" → method and path; no route → every request. */
+function routeFilter(route: string | undefined): { method?: string; path?: string } {
+  if (route === undefined) return {};
+  const space = route.indexOf(" ");
+  return space < 0 ? { path: route } : { method: route.slice(0, space), path: route.slice(space + 1) };
 }

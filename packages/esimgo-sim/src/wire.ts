@@ -1,7 +1,7 @@
 import QRCode from "qrcode";
 import { zipSync } from "fflate";
-import { csvLine } from "../csv.ts";
-import { appleInstallUrl, lpaString } from "../lpa.ts";
+import { csvLine } from "./csv.ts";
+import { appleInstallUrl, lpaString } from "./lpa.ts";
 import type { SimBundle } from "./catalogue.ts";
 import { assignmentState, endTime, initialBytes, remainingBytes, type SimAssignment, type SimEsim, type SimOrder } from "./state.ts";
 

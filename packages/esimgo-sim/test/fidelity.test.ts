@@ -1,14 +1,14 @@
 import { unzipSync } from "fflate";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isValidLuhn, startEsimGoSimulator, type EsimGoSimulator } from "../../src/esimgo/simulator/index.ts";
+import { type EsimGoSim, isValidLuhn, startEsimGoSim } from "../src/index.ts";
 import { decodeQr } from "./helpers.ts";
 
 /** Raw HTTP against the simulator: checks the wire format itself, not our client's reading of it. */
-let sim: EsimGoSimulator;
+let sim: EsimGoSim;
 
 beforeAll(async () => {
-  sim = await startEsimGoSimulator({ port: 0, rateLimitPerSecond: 0 });
+  sim = await startEsimGoSim({ port: 0, rateLimitPerSecond: 0 });
 });
 
 afterAll(async () => {
@@ -252,7 +252,7 @@ describe("protocol: auth, errors, rate-limit headers", () => {
   });
 
   it("over 10 requests in a 1 s window: 429 Rate limit exceeded with Retry-After: 1", async () => {
-    const limited = await startEsimGoSimulator({ port: 0, catalogueSize: "small", rateLimitPerSecond: 10 });
+    const limited = await startEsimGoSim({ port: 0, catalogueSize: "small", rateLimitPerSecond: 10 });
     try {
       // Start right after a window boundary so all 15 land in the same window.
       await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 5));

@@ -1,6 +1,6 @@
+import { applyFault, dropConnection, type FaultAnswer, type FaultPlan, type RequestLog } from "@esim-shop/sim-kit";
 import type { Context, Hono } from "hono";
 import { StripeApiError, invalidApiKey, missingApiKey, unrecognizedUrl } from "./errors.ts";
-import type { FaultPlan } from "./faults.ts";
 import { canonicalParams, parseFormBody, parseJsonBody, type ParamValue, type Params } from "./form.ts";
 import { IdempotencyStore, type StoredResponse } from "./idempotency.ts";
 import { newId } from "./ids.ts";
@@ -15,11 +15,16 @@ export interface ApiCall {
   idempotencyKey?: string;
 }
 
+/** What the request log keeps about an API request. */
+export interface ApiCallDetail {
+  idempotencyKey?: string;
+}
+
 export interface ApiDeps {
   ledger: Ledger;
   idempotency: IdempotencyStore;
   isAcceptedKey: (key: string) => boolean;
-  recordCall: (call: ApiCall) => void;
+  requests: RequestLog<ApiCallDetail>;
   /** Base of the hosted page URLs for a request that arrived at `requestUrl`. */
   pageBaseFor: (requestUrl: string) => string;
   apiVersion: string;
@@ -79,50 +84,66 @@ function endpoint(deps: ApiDeps, handler: Handler) {
     const requestId = newId.request();
     const method = c.req.method.toUpperCase();
     const path = apiPathOf(c.req.path);
+    const route = routeOf(c.req.routePath);
     const idempotencyKey = method === "POST" ? c.req.header("idempotency-key") : undefined;
-    deps.recordCall({ method, path, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) });
-    const respond = (response: StoredResponse, replayed = false) => {
-      if (deps.faults.take("lost_response", method, path) && dropConnection(c.env)) return new Response(null, { status: 500 });
-      return jsonResponse(response, requestId, deps.apiVersion, replayed);
+    const logged = deps.requests.add({ method, path, ...(route ? { route } : {}), detail: idempotencyKey !== undefined ? { idempotencyKey } : {} });
+    const respond = (response: StoredResponse, replayed = false, headers: Record<string, string> = {}) => {
+      logged.status = response.status;
+      return jsonResponse(response, requestId, deps.apiVersion, replayed, headers);
     };
+    let apiKey: string;
     try {
-      const apiKey = authenticate(c.req.header("authorization"), deps);
-      if (deps.faults.take("http500", method, path)) return jsonResponse(injectedServerError(), requestId, deps.apiVersion, false);
-      const params = await paramsOf(c);
-      const request = { id: requestId, idempotency_key: idempotencyKey ?? null };
-      const run = () => execute(handler, { method, path, params, id: c.req.param("id") ?? "", request, requestUrl: c.req.url });
-      if (idempotencyKey === undefined) return respond(run());
-      IdempotencyStore.validateKey(idempotencyKey);
-      const fingerprint = `${method} ${path} ${canonicalParams(params)}`;
-      const replay = deps.idempotency.replay(apiKey, idempotencyKey, fingerprint);
-      if (replay) return respond(replay, true);
-      // No await between the replay check and the save: concurrent requests with one key cannot both run.
-      const response = run();
-      if (response.status < 400) deps.idempotency.save(apiKey, idempotencyKey, fingerprint, response);
-      return respond(response);
+      apiKey = authenticate(c.req.header("authorization"), deps);
     } catch (error) {
       return respond(errorResponse(error));
     }
+    const fault = deps.faults.take({ method, path, ...(route ? { route } : {}) });
+    return applyFault(fault, {
+      process: async () => {
+        try {
+          const params = await paramsOf(c);
+          const request = { id: requestId, idempotency_key: idempotencyKey ?? null };
+          const run = () => execute(handler, { method, path, params, id: c.req.param("id") ?? "", request, requestUrl: c.req.url });
+          if (idempotencyKey === undefined) return respond(run());
+          IdempotencyStore.validateKey(idempotencyKey);
+          const fingerprint = `${method} ${path} ${canonicalParams(params)}`;
+          const replay = deps.idempotency.replay(apiKey, idempotencyKey, fingerprint);
+          if (replay) return respond(replay, true);
+          // No await between the replay check and the save: concurrent requests with one key cannot both run.
+          const response = run();
+          if (response.status < 400) deps.idempotency.save(apiKey, idempotencyKey, fingerprint, response);
+          return respond(response);
+        } catch (error) {
+          return respond(errorResponse(error));
+        }
+      },
+      answer: (answer: FaultAnswer) => respond({ status: answer.status, body: answer.body }, false, answer.headers),
+      // Processed, then the connection is cut: a retry with the same idempotency key must get the first result replayed.
+      drop: () => {
+        logged.status = 0;
+        dropConnection(c);
+        return new Response(null, { status: 500 });
+      },
+    });
   };
 }
+
+/** Hono's "/v1/refunds/:id" as the fault plan's "/v1/refunds/{id}"; nothing for the catch-all. */
+function routeOf(routePath: string): string | undefined {
+  if (routePath.includes("*")) return undefined;
+  return apiPathOf(routePath).replace(/:(\w+)/g, "{$1}");
+}
+
+/** Ready-made fault answers (`sim.faults.inject({ path: "/v1/refunds", answer: "api_error" })`), as Stripe sends them. */
+export const FAULT_ANSWERS: Readonly<Record<string, FaultAnswer>> = {
+  api_error: { status: 500, body: { error: { type: "api_error", message: "An unknown error occurred (injected by the Stripe stand-in)." } } },
+};
 
 /** Supports `expand: ["payment_intent"]`, the one expansion a shop needs on a session. */
 function expandSession(ledger: Ledger, session: CheckoutSession, expand: ParamValue | undefined): object {
   const wanted = Array.isArray(expand) ? expand : expand === undefined ? [] : [expand];
   if (!wanted.includes("payment_intent") || !session.payment_intent) return session;
   return { ...session, payment_intent: ledger.retrievePaymentIntent(session.payment_intent) };
-}
-
-function injectedServerError(): StoredResponse {
-  return { status: 500, body: { error: { type: "api_error", message: "An unknown error occurred (injected by the Stripe stand-in)." } } };
-}
-
-/** Destroys the client's socket (only possible when served by @hono/node-server); false when there is none. */
-function dropConnection(env: unknown): boolean {
-  const socket = (env as { incoming?: { socket?: { destroy(): void } } } | undefined)?.incoming?.socket;
-  if (!socket) return false;
-  socket.destroy();
-  return true;
 }
 
 function execute(handler: Handler, input: HandlerInput): StoredResponse {
@@ -138,7 +159,7 @@ function errorResponse(error: unknown): StoredResponse {
   return { status: 500, body: { error: { type: "api_error", message: "An unexpected error occurred in the Stripe stand-in." } } };
 }
 
-function jsonResponse(response: StoredResponse, requestId: string, apiVersion: string, replayed: boolean): Response {
+function jsonResponse(response: StoredResponse, requestId: string, apiVersion: string, replayed: boolean, extra: Record<string, string> = {}): Response {
   const headers: Record<string, string> = {
     "content-type": "application/json",
     "request-id": requestId,
@@ -146,7 +167,8 @@ function jsonResponse(response: StoredResponse, requestId: string, apiVersion: s
   };
   if (replayed) headers["idempotent-replayed"] = "true";
   if (response.status >= 400 && response.status < 500) headers["stripe-should-retry"] = "false";
-  return new Response(JSON.stringify(response.body, null, 2), { status: response.status, headers });
+  const body = typeof response.body === "string" ? response.body : JSON.stringify(response.body, null, 2);
+  return new Response(body, { status: response.status, headers: { ...headers, ...extra } });
 }
 
 function authenticate(header: string | undefined, deps: ApiDeps): string {

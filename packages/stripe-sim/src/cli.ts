@@ -1,27 +1,27 @@
-/**
- * Runs the Stripe stand-in on its own port: `tsx src/stripe-sim/cli.ts`.
- * STRIPE_SIM_PORT (default 12111), STRIPE_WEBHOOK_SECRET (required), STRIPE_SIM_WEBHOOK_URL (optional),
- * STRIPE_SIM_PUBLIC_URL (optional base of the hosted page URLs).
- */
-import pino from "pino";
+import { runCli } from "@esim-shop/sim-kit";
 import { startStripeSim } from "./index.ts";
 
-const logger = pino({ name: "stripe-sim" });
-const webhookSecret = process.env.STRIPE_WEBHOOK_SECRET;
-if (!webhookSecret) {
-  logger.error("STRIPE_WEBHOOK_SECRET is required (the secret the shop verifies webhooks with)");
-  process.exit(1);
-}
-const sim = await startStripeSim({
-  webhookSecret,
-  port: Number(process.env.STRIPE_SIM_PORT ?? 12111),
-  logger,
-  ...(process.env.STRIPE_SIM_WEBHOOK_URL ? { webhookUrl: process.env.STRIPE_SIM_WEBHOOK_URL } : {}),
-  ...(process.env.STRIPE_SIM_PUBLIC_URL ? { publicBaseUrl: process.env.STRIPE_SIM_PUBLIC_URL } : {}),
+await runCli({
+  name: "stripe-sim",
+  title: "Stripe stand-in (Checkout Sessions, refunds, webhooks, hosted checkout page)",
+  envPrefix: "STRIPE_SIM",
+  defaultPort: 12111,
+  webhookUrl: "where events are posted (the product's /webhooks/stripe)",
+  options: {
+    secretKey: { type: "string", help: "the one API key it accepts (default: any sk_test_ key)" },
+    webhookSecret: { type: "string", help: "the whsec_ secret webhooks are signed with", default: "whsec_stripe_sim_local" },
+    publicUrl: { type: "string", help: "base of the payment links (default: this server's URL)" },
+  },
+  start: (values) =>
+    startStripeSim({
+      port: values.port,
+      host: values.host,
+      webhookSecret: values.webhookSecret,
+      ...(values.secretKey ? { secretKey: values.secretKey } : {}),
+      ...(values.controlToken ? { controlToken: values.controlToken } : {}),
+      ...(values.webhookUrl ? { webhookUrl: values.webhookUrl } : {}),
+      ...(values.publicUrl ? { publicBaseUrl: values.publicUrl } : {}),
+      logger: { warn: (details, message) => console.error(`${message} ${JSON.stringify(details)}`) },
+    }),
+  notes: (sim) => [`Payment links: ${sim.url}/pay/<session id>; Pay and Cancel post the webhooks.`],
 });
-logger.info({ apiUrl: sim.apiUrl, webhookUrl: process.env.STRIPE_SIM_WEBHOOK_URL ?? null }, "Stripe stand-in listening (set STRIPE_API_URL to apiUrl)");
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    void sim.close().then(() => process.exit(0));
-  });
-}

@@ -1,19 +1,18 @@
-import { serve } from "@hono/node-server";
+import { createStandIn, type FaultPlan, RequestLog, serveStandIn, type StandIn } from "@esim-shop/sim-kit";
 import { Hono } from "hono";
-import type { Logger } from "pino";
 import Stripe from "stripe";
-import { registerApi, type ApiCall } from "./api.ts";
-import { FaultPlan, type Fault } from "./faults.ts";
+import { type ApiCall, type ApiCallDetail, FAULT_ANSWERS, registerApi } from "./api.ts";
+import { controlRoutes } from "./control.ts";
 import { IdempotencyStore } from "./idempotency.ts";
 import { Ledger, NO_REQUEST, type SessionRecord } from "./ledger.ts";
 import { registerPages } from "./page.ts";
-import type { CheckoutSession, Delivery, Refund, SignatureMode, StripeEvent } from "./types.ts";
+import type { CheckoutSession, Delivery, Refund, SignatureMode, SimLogger, StripeEvent } from "./types.ts";
 import { WebhookDeliverer } from "./webhooks.ts";
 
-export type { ApiCall } from "./api.ts";
-export type { CheckoutSession, Charge, Delivery, LineItem, PaymentIntent, Refund, SignatureMode, StripeEvent } from "./types.ts";
+export { type ApiCall, FAULT_ANSWERS } from "./api.ts";
+export type { CheckoutSession, Charge, Delivery, LineItem, PaymentIntent, Refund, SignatureMode, SimLogger, StripeEvent } from "./types.ts";
 export { signatureHeader } from "./webhooks.ts";
-export type { Fault, FaultKind } from "./faults.ts";
+
 
 /** The events a shop's endpoint subscribes to; Stripe delivers only what an endpoint enabled. */
 export const DEFAULT_ENABLED_EVENTS: readonly string[] = [
@@ -51,7 +50,9 @@ export interface StripeSimOptions {
   apiVersion?: string;
   /** Milliseconds since the epoch; lets tests move session expiry without waiting. Signatures always use the wall clock. */
   clock?: () => number;
-  logger?: Logger;
+  logger?: SimLogger;
+  /** The control API's bearer token; a random one by default. */
+  controlToken?: string;
 }
 
 export interface StripeSimControl {
@@ -71,14 +72,19 @@ export interface StripeSimControl {
   apiCalls(): ApiCall[];
   /** Resolves when no webhook POST is in flight or waiting for a retry. */
   idle(): Promise<void>;
-  /** Scripts API failures (500 before processing, or a response lost after processing). */
-  injectFault(fault: Fault): void;
-  clearFaults(): void;
 }
 
+/** The stand-in before it listens. */
 export interface StripeSim {
+  /** The API, the hosted pages and the control API. */
   app: Hono;
+  /** The hosted checkout pages alone (`/pay/...`), for mounting in another server so they are reachable at `publicBaseUrl`. */
+  pages: Hono;
   control: StripeSimControl;
+  faults: FaultPlan;
+  requests: RequestLog<ApiCallDetail>;
+  controlToken: string;
+  /** Stops expiry timers and webhook retries. */
   close(): void;
 }
 
@@ -87,8 +93,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export function createStripeSim(opts: StripeSimOptions): StripeSim {
   let webhookUrl = opts.webhookUrl;
   let refundsFail = false;
-  const calls: ApiCall[] = [];
-  const faults = new FaultPlan();
+  const requests = new RequestLog<ApiCallDetail>();
   const nowMs = opts.clock ?? Date.now;
   const enabled = new Set(opts.enabledEvents ?? DEFAULT_ENABLED_EVENTS);
   const deliverer = new WebhookDeliverer({
@@ -121,23 +126,15 @@ export function createStripeSim(opts: StripeSimOptions): StripeSim {
     expiryTimers.add(timer);
   }
 
-  const app = new Hono();
   const mountPath = (opts.mountPath ?? "").replace(/\/+$/, "");
-  registerApi(app, {
-    ledger,
-    idempotency: new IdempotencyStore(),
-    isAcceptedKey: (key) => (opts.secretKey !== undefined ? key === opts.secretKey : key.startsWith("sk_test_") && key.length > "sk_test_".length),
-    recordCall: (call) => calls.push(call),
-    pageBaseFor: (requestUrl) => (opts.publicBaseUrl ?? new URL(requestUrl).origin + mountPath).replace(/\/+$/, ""),
-    apiVersion: opts.apiVersion ?? Stripe.API_VERSION,
-    faults,
-  });
-  registerPages(app, {
+  const pageDeps = {
     ledger,
     sandboxBanner: opts.sandboxBanner ?? true,
     ...(opts.returnHint ? { returnHint: opts.returnHint } : {}),
-    awaitFirstDeliveries: (events) => deliverer.firstAttemptsOf(events),
-  });
+    awaitFirstDeliveries: (events: readonly StripeEvent[]) => deliverer.firstAttemptsOf(events),
+  };
+  const pages = new Hono();
+  registerPages(pages, pageDeps);
 
   const settle = async (events: readonly StripeEvent[]) => deliverer.firstAttemptsOf(events);
   const control: StripeSimControl = {
@@ -164,40 +161,65 @@ export function createStripeSim(opts: StripeSimOptions): StripeSim {
       if (!event) throw new Error(`stripe-sim: no event ${eventId}`);
       return deliverer.redeliver(event, deliverOptions ?? {});
     },
-    apiCalls: () => calls.map((call) => ({ ...call })),
+    apiCalls: () => requests.list().map(({ method, path, detail }) => ({ method, path, ...(detail?.idempotencyKey !== undefined ? { idempotencyKey: detail.idempotencyKey } : {}) })),
     idle: () => deliverer.idle(),
-    injectFault: (fault) => faults.add(fault),
-    clearFaults: () => faults.clear(),
   };
+
+  const core = createStandIn<ApiCallDetail>({
+    name: "stripe-sim",
+    requests,
+    ...(opts.controlToken ? { controlToken: opts.controlToken } : {}),
+    answers: FAULT_ANSWERS,
+    state: () => ({ sessions: ledger.sessions().length, events: ledger.events().length, refunds: ledger.refunds().length, deliveries: deliverer.deliveries().length, refundsFail }),
+    webhookUrl: { get: () => webhookUrl, set: control.setWebhookUrl },
+    routes: controlRoutes(control),
+  });
+  registerApi(core.app, {
+    ledger,
+    idempotency: new IdempotencyStore(),
+    isAcceptedKey: (key) => (opts.secretKey !== undefined ? key === opts.secretKey : key.startsWith("sk_test_") && key.length > "sk_test_".length),
+    requests,
+    pageBaseFor: (requestUrl) => (opts.publicBaseUrl ?? new URL(requestUrl).origin + mountPath).replace(/\/+$/, ""),
+    apiVersion: opts.apiVersion ?? Stripe.API_VERSION,
+    faults: core.faults,
+  });
+  registerPages(core.app, pageDeps);
 
   const close = () => {
     for (const timer of expiryTimers) clearTimeout(timer);
     expiryTimers.clear();
     deliverer.close();
   };
-  return { app, control, close };
+  return { app: core.app, pages, control, faults: core.faults, requests, controlToken: core.controlToken, close };
 }
 
-export interface StartedStripeSim {
-  /** e.g. http://127.0.0.1:PORT (the STRIPE_API_URL setting). */
+export interface StartedStripeSim extends StandIn {
+  /** e.g. http://127.0.0.1:PORT (the STRIPE_API_URL setting); the same as `url`. */
   apiUrl: string;
   control: StripeSimControl;
-  close(): Promise<void>;
+  requests: RequestLog<ApiCallDetail>;
+  /** The hosted checkout pages alone, to mount in another server (see `publicBaseUrl`). */
+  pages: Hono;
 }
 
+/** Starts the stand-in on its own port (a free one by default). */
 export async function startStripeSim(opts: StripeSimOptions & { port?: number; host?: string }): Promise<StartedStripeSim> {
   const sim = createStripeSim(opts);
-  const host = opts.host ?? "127.0.0.1";
-  const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>((resolve, reject) => {
-    const started = serve({ fetch: sim.app.fetch, port: opts.port ?? 0, hostname: host }, (info) => resolve({ server: started, port: info.port }));
-    started.once("error", reject);
-  });
-  const close = async () => {
-    sim.close();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      if ("closeAllConnections" in server) server.closeAllConnections();
-    });
+  const server = await serveStandIn(sim, { port: opts.port ?? 0, host: opts.host ?? "127.0.0.1", beforeClose: () => sim.close() });
+  return {
+    url: server.url,
+    apiUrl: server.url,
+    controlUrl: server.controlUrl,
+    controlToken: sim.controlToken,
+    control: sim.control,
+    faults: sim.faults,
+    requests: sim.requests,
+    pages: sim.pages,
+    settings: {
+      STRIPE_API_URL: server.url,
+      STRIPE_SECRET_KEY: opts.secretKey ?? "sk_test_stripe_sim",
+      STRIPE_WEBHOOK_SECRET: opts.webhookSecret,
+    },
+    close: server.close,
   };
-  return { apiUrl: `http://${host.includes(":") ? `[${host}]` : host}:${port}`, control: sim.control, close };
 }

@@ -112,3 +112,8 @@ export interface Delivery {
 }
 
 export type SignatureMode = "valid" | "wrong" | "stale" | "missing";
+
+/** The little a stand-in logs through: pino, a console-like logger, or nothing. */
+export interface SimLogger {
+  warn(details: object, message: string): void;
+}

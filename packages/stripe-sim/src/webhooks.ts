@@ -1,6 +1,5 @@
 import { createHmac } from "node:crypto";
-import type { Logger } from "pino";
-import type { Delivery, SignatureMode, StripeEvent } from "./types.ts";
+import type { Delivery, SignatureMode, SimLogger, StripeEvent } from "./types.ts";
 
 /** Stripe's scheme: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<payload>")>`. */
 export function signatureHeader(payload: string, secret: string, timestampSeconds: number): string {
@@ -14,7 +13,7 @@ export interface WebhookSettings {
   isEnabled: (type: string) => boolean;
   retryDelaysMs: readonly number[];
   timeoutMs: number;
-  logger?: Logger;
+  logger?: SimLogger;
 }
 
 const STALE_SECONDS = 600;

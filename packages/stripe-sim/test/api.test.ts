@@ -1,7 +1,7 @@
 import Stripe from "stripe";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startHarness, nowSeconds, orderSessionParams, sdkFor, SECRET_KEY, type Harness } from "./setup.ts";
-import { startStripeSim } from "../../src/stripe-sim/index.ts";
+import { startStripeSim } from "../src/index.ts";
 
 describe("stripe-sim API through the official SDK", () => {
   let h: Harness;

@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createStripeSim } from "../../src/stripe-sim/index.ts";
+import { createStripeSim } from "../src/index.ts";
 import { startHarness, WEBHOOK_SECRET, type Harness } from "./setup.ts";
 
 const THIRTY_MINUTES_S = 30 * 60;

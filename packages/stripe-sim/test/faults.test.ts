@@ -17,7 +17,7 @@ describe("stripe-sim scripted API failures", () => {
   });
 
   it("a lost response is replayed on the SDK's retry with the same idempotency key: one session", async () => {
-    h.sim.control.injectFault({ method: "POST", path: "/v1/checkout/sessions", kind: "lost_response" });
+    h.sim.faults.inject({ method: "POST", path: "/v1/checkout/sessions", drop: true });
 
     const session = await retryingSdk(h.sim.apiUrl).checkout.sessions.create(orderSessionParams(1), { idempotencyKey: "checkout:1" });
 
@@ -28,7 +28,7 @@ describe("stripe-sim scripted API failures", () => {
   it("a 500 before processing is retried and creates exactly one refund", async () => {
     const session = await h.stripe.checkout.sessions.create(orderSessionParams(2));
     await h.sim.control.pay(session.id);
-    h.sim.control.injectFault({ path: "/v1/refunds", kind: "http500" });
+    h.sim.faults.inject({ path: "/v1/refunds", answer: "api_error" });
 
     const refund = await retryingSdk(h.sim.apiUrl).refunds.create({ payment_intent: String(h.sim.control.session(session.id)?.payment_intent) });
 
@@ -37,10 +37,10 @@ describe("stripe-sim scripted API failures", () => {
     expect(h.sim.control.apiCalls().filter((c) => c.path === "/v1/refunds")).toHaveLength(2);
   });
 
-  it("without retries the client sees the failure, and clearFaults disarms the rest", async () => {
-    h.sim.control.injectFault({ path: "/v1/checkout/sessions", kind: "http500", times: 5 });
+  it("without retries the client sees the failure, and clearing the faults disarms the rest", async () => {
+    h.sim.faults.inject({ path: "/v1/checkout/sessions", answer: "api_error", times: 5 });
     await expect(h.stripe.checkout.sessions.create(orderSessionParams(3))).rejects.toBeInstanceOf(Stripe.errors.StripeAPIError);
-    h.sim.control.clearFaults();
+    h.sim.faults.clear();
     await expect(h.stripe.checkout.sessions.create(orderSessionParams(3))).resolves.toMatchObject({ status: "open" });
     expect(h.sim.control.sessions()).toHaveLength(1);
   });

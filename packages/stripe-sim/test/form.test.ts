@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { StripeApiError } from "../../src/stripe-sim/errors.ts";
-import { canonicalParams, parseFormBody } from "../../src/stripe-sim/form.ts";
+import { StripeApiError } from "../src/errors.ts";
+import { canonicalParams, parseFormBody } from "../src/form.ts";
 
 describe("stripe-sim form decoding", () => {
   it("nests bracketed keys and turns indexed keys into arrays", () => {

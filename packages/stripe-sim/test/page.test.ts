@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import type { AddressInfo } from "node:net";
 import type Stripe from "stripe";
 import { afterEach, describe, expect, it } from "vitest";
-import { createStripeSim } from "../../src/stripe-sim/index.ts";
+import { createStripeSim } from "../src/index.ts";
 import { WebhookReceiver } from "./receiver.ts";
 import { startHarness, orderSessionParams, SECRET_KEY, WEBHOOK_SECRET, type Harness } from "./setup.ts";
 

@@ -1,5 +1,5 @@
 import Stripe from "stripe";
-import { startStripeSim, type StartedStripeSim, type StripeSimOptions } from "../../src/stripe-sim/index.ts";
+import { startStripeSim, type StartedStripeSim, type StripeSimOptions } from "../src/index.ts";
 import { WebhookReceiver } from "./receiver.ts";
 
 export const WEBHOOK_SECRET = "whsec_test_stripe_sim_secret";

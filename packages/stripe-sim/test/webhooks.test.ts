@@ -1,6 +1,6 @@
 import Stripe from "stripe";
 import { afterEach, describe, expect, it } from "vitest";
-import { signatureHeader } from "../../src/stripe-sim/index.ts";
+import { signatureHeader } from "../src/index.ts";
 import { startHarness, orderSessionParams, WEBHOOK_SECRET, type Harness } from "./setup.ts";
 
 describe("stripe-sim webhooks", () => {

@@ -1,5 +1,5 @@
-export { startTelegramSim } from "./server.ts";
-export { runTerminalChat, type TerminalChatOptions } from "./terminal.ts";
+export { botApiError, FAULT_ANSWERS, startTelegramSim } from "./server.ts";
+export { decodeQr, renderEntities, runTerminalChat, type TerminalChatOptions } from "./terminal.ts";
 export type {
   ApiErrorShape,
   CallbackAnswer,

@@ -1,3 +1,4 @@
+import type { RequestLog, StandIn } from "@esim-shop/sim-kit";
 import type { MessageEntity, UserFromGetMe } from "grammy/types";
 
 export interface TelegramSimOptions {
@@ -8,6 +9,8 @@ export interface TelegramSimOptions {
   botUsername?: string;
   /** Added before every Bot API answer, to make a benchmark feel the network. */
   latencyMs?: number;
+  /** The control API's bearer token; a random one by default. */
+  controlToken?: string;
 }
 
 export interface SimUser {
@@ -73,7 +76,9 @@ export interface CallbackAnswer {
   url?: string;
 }
 
-export interface TelegramSim {
+/** The stand-in's in-process face: the user's side of Telegram, and what the bot did. */
+export interface TelegramSim extends StandIn {
+  /** The TELEGRAM_API_ROOT setting; the same as `url`. */
   apiRoot: string;
   token: string;
   botInfo: UserFromGetMe;
@@ -85,9 +90,10 @@ export interface TelegramSim {
   answerOf(callbackQueryId: string, timeoutMs?: number): Promise<CallbackAnswer | undefined>;
   messages(chatId: number): SimMessage[];
   waitFor(chatId: number, predicate: (m: SimMessage) => boolean, timeoutMs?: number): Promise<SimMessage>;
+  /** The Bot API calls received (all, or of one method), with their payloads; `requests` is the same log. */
   calls(method?: string): RecordedCall[];
+  requests: RequestLog<Record<string, unknown>>;
   onMessage(listener: MessageListener): () => void;
-  failNext(method: string, error: ApiErrorShape, opts?: { chatId?: number; times?: number }): void;
   blockBy(chatId: number): void;
   unblockBy(chatId: number): void;
   /** A chat the bot may write to without the user having written first (e.g. an admin who started the bot earlier). */

@@ -2,7 +2,7 @@ import { Bot, GrammyError, InlineKeyboard, InputFile, Keyboard } from "grammy";
 import QRCode from "qrcode";
 import { PNG } from "pngjs";
 import { createRequire } from "node:module";
-import type { SimUser, TelegramSim } from "../../src/telegram-sim/index.ts";
+import type { SimUser, TelegramSim } from "../src/index.ts";
 
 export const LPA = "LPA:1$smdp.example.com$ABC-123-XYZ";
 export const PAY_URL = "https://pay.example/checkout/1";

@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { startTelegramSim, type TelegramSim } from "../../src/telegram-sim/index.ts";
+import { startTelegramSim, type TelegramSim } from "../src/index.ts";
 import { alice, buildShopBot, decodeQrPng, INSTALL_URL, LPA, PAY_URL, startPolling } from "./bot-fixture.ts";
 
 let sim: TelegramSim;

@@ -1,7 +1,7 @@
 import { Api, GrammyError, InlineKeyboard, InputFile } from "grammy";
 import QRCode from "qrcode";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startTelegramSim, type TelegramSim } from "../../src/telegram-sim/index.ts";
+import { botApiError, startTelegramSim, type TelegramSim } from "../src/index.ts";
 import { alice, decodeQrPng } from "./bot-fixture.ts";
 
 let sim: TelegramSim;
@@ -109,7 +109,7 @@ describe("Telegram's refusals", () => {
   });
 
   it("plays scripted errors, such as a flood wait, only as often as asked", async () => {
-    sim.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 3", parameters: { retry_after: 3 } }, { chatId: alice.id, times: 2 });
+    sim.faults.inject({ path: "/sendMessage", params: { chat_id: alice.id }, times: 2, answer: botApiError({ error_code: 429, description: "Too Many Requests: retry after 3", parameters: { retry_after: 3 } }) });
     for (let attempt = 0; attempt < 2; attempt++) {
       const error = await apiError(api.sendMessage(alice.id, "hi"));
       expect(error).toMatchObject({ error_code: 429, parameters: { retry_after: 3 } });

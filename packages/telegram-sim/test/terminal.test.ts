@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import type { Bot } from "grammy";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { runTerminalChat, startTelegramSim, type TelegramSim } from "../../src/telegram-sim/index.ts";
-import { renderEntities } from "../../src/telegram-sim/terminal.ts";
+import { runTerminalChat, startTelegramSim, type TelegramSim } from "../src/index.ts";
+import { renderEntities } from "../src/terminal.ts";
 import { alice, buildShopBot, decodeQrPng, INSTALL_URL, LPA, PAY_URL, startPolling } from "./bot-fixture.ts";
 
 let sim: TelegramSim;
