@@ -26,7 +26,7 @@ export interface WorldOptions {
   workerConcurrency?: number;
 }
 
-/** The product wired as `startApp` wires it, with every outside service replaced by its local stand-in. */
+/** The product wired as `createApp` wires it, with every outside service replaced by its local stand-in. */
 export interface World {
   esimgoSim: EsimGoSim;
   stripeSim: StripeSim;
