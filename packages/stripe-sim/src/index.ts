@@ -217,7 +217,7 @@ export async function startStripeSim(opts: StripeSimOptions & { port?: number; h
     pages: sim.pages,
     settings: {
       STRIPE_API_URL: server.url,
-      STRIPE_SECRET_KEY: opts.secretKey ?? "sk_test_stripe_sim",
+      STRIPE_SECRET_KEY: opts.secretKey ?? "sk_test_stripeSimLocal",
       STRIPE_WEBHOOK_SECRET: opts.webhookSecret,
     },
     close: server.close,

@@ -78,10 +78,6 @@ class ApiEndpoint {
     }
   }
 
-  calls(method?: string): RecordedCall[] {
-    return this.requests.list(method === undefined ? {} : { path: `/${method}` }).map((entry) => ({ method: entry.path.slice(1), payload: entry.detail ?? {}, at: entry.at }));
-  }
-
   private throwIfBlocked(method: string, payload: Payload): void {
     const chatId = chatIdOf(payload);
     if (!WRITES_TO_CHAT.test(method) || typeof chatId !== "number") return;
@@ -212,7 +208,7 @@ export async function startTelegramSim(options: TelegramSimOptions = {}): Promis
   };
   const simCore = new SimCore(botInfo, runWebhookReply);
   const requests = new RequestLog<Payload>();
-  const sim = facadeOf(simCore, () => endpoint, token);
+  const sim = facadeOf(simCore, requests, token);
   const core = createStandIn<Payload>({
     name: "telegram-sim",
     requests,
@@ -241,7 +237,7 @@ export async function startTelegramSim(options: TelegramSimOptions = {}): Promis
 type UserSide = Omit<TelegramSim, "url" | "apiRoot" | "controlUrl" | "controlToken" | "faults" | "requests" | "settings" | "close">;
 
 /** The user's side of Telegram and what the bot did, in-process. */
-function facadeOf(core: SimCore, endpoint: () => ApiEndpoint, token: string): UserSide {
+function facadeOf(core: SimCore, requests: RequestLog<Payload>, token: string): UserSide {
   return {
     token,
     botInfo: core.botInfo,
@@ -251,7 +247,8 @@ function facadeOf(core: SimCore, endpoint: () => ApiEndpoint, token: string): Us
     answerOf: (callbackQueryId: string, timeoutMs = DEFAULT_WAIT_MS): Promise<CallbackAnswer | undefined> => core.answerOf(callbackQueryId, timeoutMs),
     messages: (chatId: number) => core.store.chat(chatId)?.transcript() ?? [],
     waitFor: (chatId, predicate, timeoutMs = DEFAULT_WAIT_MS) => waitForBotMessage(core, chatId, predicate, timeoutMs),
-    calls: (method?: string) => endpoint().calls(method),
+    calls: (method?: string): RecordedCall[] =>
+      requests.list(method === undefined ? {} : { path: `/${method}` }).map((entry) => ({ method: entry.path.slice(1), payload: entry.detail ?? {}, at: entry.at })),
     onMessage: (listener: MessageListener) => core.store.onMessage(listener),
     blockBy: (chatId: number) => core.setBlocked(chatId, true),
     unblockBy: (chatId: number) => core.setBlocked(chatId, false),
