@@ -129,19 +129,19 @@ export function envOf(definition: Pick<CliDefinition<Record<string, CliOption>>,
 }
 
 export function usage(definition: CliDefinition<Record<string, CliOption>>): string {
-  const rows = Object.entries(allOptions(definition)).map(([key, option]) => {
-    const flag = `--${flagOf(key)}${option.type === "boolean" ? "" : option.type === "number" ? " N" : " VALUE"}`;
-    const shown = option.default === undefined || option.type === "boolean" ? "" : ` (default ${String(option.default)})`;
-    return `  ${flag.padEnd(26)} ${option.help}${shown}`;
-  });
+  const flags = Object.entries(allOptions(definition)).map(([key, option]) => ({
+    flag: `--${flagOf(key)}${option.type === "boolean" ? "" : option.type === "number" ? " N" : " VALUE"}`,
+    help: `${option.help}${option.default === undefined || option.type === "boolean" ? "" : ` (default ${String(option.default)})`}`,
+  }));
+  flags.push({ flag: "-h, --help", help: "this text" });
+  const width = Math.max(...flags.map(({ flag }) => flag.length)) + 2;
   return [
     `${definition.name} — ${definition.title}`,
     "",
     `Usage: ${definition.name} [options]`,
     `Every option can also be set in the environment: ${envOf(definition, "port")} for --port, and so on.`,
     "",
-    ...rows,
-    `  ${"-h, --help".padEnd(26)} this text`,
+    ...flags.map(({ flag, help }) => `  ${flag.padEnd(width)}${help}`),
   ].join("\n");
 }
 
