@@ -13,7 +13,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["test/**", "bench/**", "src/sandbox/**", "src/esimgo/simulator/cli.ts", "src/main.ts", "src/migrate.ts"],
+    files: ["test/**", "bench/**", "packages/*/test/**", "src/sandbox/**", "src/main.ts", "src/migrate.ts"],
     rules: { "no-console": "off" },
   },
 );

@@ -2,10 +2,11 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
     reporters: ["default"],
+    // The product's tests, and each stand-in package's own (packages/*/vitest.config.ts): one run, one report.
+    projects: [{ extends: true, test: { name: "product", include: ["test/**/*.test.ts"] } }, "packages/*"],
   },
 });

@@ -5,13 +5,13 @@ import { createCatalogue, type Catalogue } from "../src/catalogue/index.ts";
 import { parseConfig } from "../src/config.ts";
 import type { Database } from "../src/db/schema.ts";
 import { createEsimGoClient, type EsimGoClient } from "../src/esimgo/index.ts";
-import { startEsimGoSimulator, type EsimGoSimulator } from "../src/esimgo/simulator/index.ts";
+import { startEsimGoSim, type EsimGoSim } from "@esim-shop/esimgo-sim";
+import { startStripeSim } from "@esim-shop/stripe-sim";
 import { createServer, listen } from "../src/http/server.ts";
 import type { Logger } from "../src/logger.ts";
 import { createRoutingNotifier } from "../src/notify/index.ts";
 import { createPayments } from "../src/payments/index.ts";
 import { createShop, type Shop } from "../src/shop/index.ts";
-import { startStripeSim } from "../src/stripe-sim/index.ts";
 import { createBot, createTelegramOutbox, telegramReturnUrls, type BotContext } from "../src/telegram/index.ts";
 import type { FakeTelegram } from "./fake-telegram.ts";
 
@@ -27,9 +27,9 @@ export interface WorldOptions {
   workerConcurrency?: number;
 }
 
-/** The product wired as `startApp` wires it, with every outside service replaced by its local stand-in. */
+/** The product wired as `createApp` wires it, with every outside service replaced by its local stand-in. */
 export interface World {
-  esimgoSim: EsimGoSimulator;
+  esimgoSim: EsimGoSim;
   stripeSim: StripeSim;
   esimgo: EsimGoClient;
   catalogue: Catalogue;
@@ -57,7 +57,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
 
 async function wire(options: WorldOptions, closers: (() => Promise<unknown> | void)[]): Promise<Omit<World, "close">> {
   const { db, telegram, logger } = options;
-  const esimgoSim = await startEsimGoSimulator({ port: 0, catalogueSize: "small", balance: 1_000_000, ...options.provider });
+  const esimgoSim = await startEsimGoSim({ port: 0, catalogueSize: "small", balance: 1_000_000, ...options.provider });
   closers.push(() => esimgoSim.close());
   const stripeSim = await startStripeSim({ port: 0, webhookSecret: WEBHOOK_SECRET });
   closers.push(() => stripeSim.close());

@@ -47,7 +47,7 @@ function isPostgresUrl(value: string): boolean {
   }
 }
 
-/** An eSIM Go on this machine is the standalone simulator (`npm run esimgo:sim`), never the real one. */
+/** An eSIM Go on this machine is the standalone simulator (`npm run sim:esimgo`), never the real one. */
 function isLocalHost(value: string): boolean {
   const host = new URL(value).hostname;
   return host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
@@ -102,12 +102,35 @@ const schema = z.object({
 
 type RawConfig = z.infer<typeof schema>;
 
+/**
+ * The bot's Telegram side. With no token the sandbox's terminal chat plays Telegram; webhook mode
+ * needs a token, the public URL and the secret (the type says so: nothing is filled with `?? ""`).
+ */
+export type TelegramConfig = { adminIds: number[] } & (
+  | { simulated: true; mode: "polling" }
+  | { simulated: false; token: string; apiRoot: string; mode: "polling" }
+  | { simulated: false; token: string; apiRoot: string; mode: "webhook"; publicUrl: string; webhookSecret: string }
+);
+
+/** eSIM Go: the real one, the standalone simulator already running on this machine, or one the sandbox starts. */
+export type EsimGoConfig =
+  | { simulated: false; apiKey: string; apiUrl: string }
+  /** ESIMGO_API_URL on this machine (`npm run sim:esimgo`): used as given, but never real. */
+  | { simulated: true; apiKey: string; apiUrl: string }
+  /** No ESIMGO_API_KEY: the sandbox starts a simulator with this balance. */
+  | { simulated: true; embedded: true; balance: number };
+
+/** Stripe, or (no key) the sandbox's checkout stand-in. */
+export type StripeConfig = { simulated: false; secretKey: string; webhookSecret: string; apiUrl?: string } | { simulated: true };
+
 export interface Config {
   nodeEnv: RawConfig["NODE_ENV"];
-  telegram: { token?: string; apiRoot: string; mode: "polling" | "webhook"; publicUrl?: string; webhookSecret?: string; adminIds: number[] };
+  telegram: TelegramConfig;
+  /** Public base of this server (PUBLIC_URL): Telegram's webhook, and the sandbox's payment links for a phone. */
+  publicUrl?: string;
   database: { url?: string; dataDir: string };
-  esimgo: { apiKey?: string; apiUrl: string };
-  stripe: { secretKey?: string; webhookSecret?: string; apiUrl?: string };
+  esimgo: EsimGoConfig;
+  stripe: StripeConfig;
   http: { port: number; host: string };
   logLevel: RawConfig["LOG_LEVEL"];
   pricing: { markupPercent: number; fixedFeeMinor: number; minMarginMinor: number; rounding: "none" | "99" };
@@ -118,9 +141,13 @@ export interface Config {
   usageCacheSeconds: number;
   refundPolicy: string;
   supportContact?: string;
-  sandboxBalance: number;
-  /** Which outside parts run as local stand-ins because their setting is absent. */
-  simulated: { database: boolean; esimgo: boolean; stripe: boolean; telegram: boolean };
+}
+
+export type SimulatedParts = { database: boolean; esimgo: boolean; stripe: boolean; telegram: boolean };
+
+/** Which outside parts run as local stand-ins (or, for the database, embedded) because their setting is absent. */
+export function simulatedParts(config: Config): SimulatedParts {
+  return { database: !config.database.url, esimgo: config.esimgo.simulated, stripe: config.stripe.simulated, telegram: config.telegram.simulated };
 }
 
 /** Parses and checks the whole environment at once, reporting every bad key together. */
@@ -131,29 +158,29 @@ export function parseConfig(env: Environment): Config {
     const problems = result.error.issues.map((issue) => `${String(issue.path[0] ?? "config")}: ${issue.message}`);
     // The checks between settings too, on the rest (bad keys at their defaults), so one run names everything to fix.
     const rest = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([key]) => !badKeys.has(key))));
-    if (rest.success) problems.push(...crossChecks(toConfig(rest.data)).filter((problem) => !badKeys.has(problem.split(":")[0] ?? "")));
+    if (rest.success) problems.push(...crossChecks(rest.data).filter((problem) => !badKeys.has(problem.split(":")[0] ?? "")));
     throw new ConfigError(problems);
   }
-  const config = toConfig(result.data);
-  const problems = crossChecks(config);
+  const problems = crossChecks(result.data);
   if (problems.length > 0) throw new ConfigError(problems);
-  return config;
+  return toConfig(result.data);
 }
 
+const withoutTrailingSlash = (url: string) => url.replace(/\/+$/, "");
+
+/** Only for settings that passed `crossChecks`: the unions below rely on what it guarantees. */
 function toConfig(raw: RawConfig): Config {
+  const publicUrl = raw.PUBLIC_URL === undefined ? undefined : withoutTrailingSlash(raw.PUBLIC_URL);
   return {
     nodeEnv: raw.NODE_ENV,
-    telegram: {
-      token: raw.TELEGRAM_BOT_TOKEN,
-      apiRoot: raw.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
-      mode: raw.BOT_MODE,
-      publicUrl: raw.PUBLIC_URL?.replace(/\/+$/, ""),
-      webhookSecret: raw.TELEGRAM_WEBHOOK_SECRET,
-      adminIds: raw.ADMIN_IDS ?? [],
-    },
+    telegram: { adminIds: raw.ADMIN_IDS ?? [], ...telegramOf(raw, publicUrl) },
+    ...(publicUrl ? { publicUrl } : {}),
     database: { url: raw.DATABASE_URL, dataDir: raw.DATA_DIR },
-    esimgo: { apiKey: raw.ESIMGO_API_KEY, apiUrl: raw.ESIMGO_API_URL.replace(/\/+$/, "") },
-    stripe: { secretKey: raw.STRIPE_SECRET_KEY, webhookSecret: raw.STRIPE_WEBHOOK_SECRET, apiUrl: raw.STRIPE_API_URL },
+    esimgo: esimgoOf(raw),
+    stripe:
+      raw.STRIPE_SECRET_KEY && raw.STRIPE_WEBHOOK_SECRET
+        ? { simulated: false, secretKey: raw.STRIPE_SECRET_KEY, webhookSecret: raw.STRIPE_WEBHOOK_SECRET, ...(raw.STRIPE_API_URL ? { apiUrl: raw.STRIPE_API_URL } : {}) }
+        : { simulated: true },
     http: { port: raw.PORT, host: raw.HOST },
     logLevel: raw.LOG_LEVEL,
     pricing: {
@@ -169,60 +196,85 @@ function toConfig(raw: RawConfig): Config {
     usageCacheSeconds: raw.USAGE_CACHE_SECONDS,
     refundPolicy: raw.REFUND_POLICY,
     supportContact: raw.SUPPORT_CONTACT,
-    sandboxBalance: raw.SANDBOX_BALANCE,
-    simulated: {
-      database: !raw.DATABASE_URL,
-      esimgo: !raw.ESIMGO_API_KEY || isLocalHost(raw.ESIMGO_API_URL),
-      stripe: !raw.STRIPE_SECRET_KEY,
-      telegram: !raw.TELEGRAM_BOT_TOKEN,
-    },
   };
 }
 
-function crossChecks(config: Config): string[] {
+function telegramOf(raw: RawConfig, publicUrl: string | undefined): DistributiveOmit<TelegramConfig, "adminIds"> {
+  if (!raw.TELEGRAM_BOT_TOKEN) return { simulated: true, mode: "polling" };
+  const bot = { simulated: false as const, token: raw.TELEGRAM_BOT_TOKEN, apiRoot: withoutTrailingSlash(raw.TELEGRAM_API_ROOT) };
+  if (raw.BOT_MODE === "webhook" && publicUrl && raw.TELEGRAM_WEBHOOK_SECRET) return { ...bot, mode: "webhook", publicUrl, webhookSecret: raw.TELEGRAM_WEBHOOK_SECRET };
+  return { ...bot, mode: "polling" };
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+function esimgoOf(raw: RawConfig): EsimGoConfig {
+  const apiUrl = withoutTrailingSlash(raw.ESIMGO_API_URL);
+  if (!raw.ESIMGO_API_KEY) return { simulated: true, embedded: true, balance: raw.SANDBOX_BALANCE };
+  const api = { apiKey: raw.ESIMGO_API_KEY, apiUrl };
+  return isLocalHost(apiUrl) ? { simulated: true, ...api } : { simulated: false, ...api };
+}
+
+/** Which parts the raw settings leave to a stand-in (the same rules as `simulatedParts`). */
+function simulatedRaw(raw: RawConfig): SimulatedParts {
+  return {
+    database: !raw.DATABASE_URL,
+    esimgo: !raw.ESIMGO_API_KEY || isLocalHost(raw.ESIMGO_API_URL),
+    stripe: !raw.STRIPE_SECRET_KEY,
+    telegram: !raw.TELEGRAM_BOT_TOKEN,
+  };
+}
+
+function crossChecks(raw: RawConfig): string[] {
   const problems: string[] = [];
-  const { simulated } = config;
-  if (config.stripe.secretKey && !config.stripe.webhookSecret) {
+  const simulated = simulatedRaw(raw);
+  if (raw.STRIPE_SECRET_KEY && !raw.STRIPE_WEBHOOK_SECRET) {
     problems.push("STRIPE_WEBHOOK_SECRET: required with STRIPE_SECRET_KEY (the whsec_... secret of the webhook endpoint)");
   }
-  if (config.stripe.secretKey?.includes("_live_") && simulated.esimgo) {
+  if (raw.STRIPE_SECRET_KEY?.includes("_live_") && simulated.esimgo) {
     problems.push("STRIPE_SECRET_KEY: a live Stripe key needs a real eSIM Go (ESIMGO_API_KEY set, ESIMGO_API_URL not on this machine): real money must never meet a simulated provider");
   }
   if (!simulated.esimgo && simulated.stripe) {
     problems.push("STRIPE_SECRET_KEY: a real eSIM Go key needs a real Stripe (set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET): real eSIMs must never be sold through a simulated checkout");
   }
-  if (config.telegram.mode === "webhook") {
-    if (!config.telegram.publicUrl) problems.push("PUBLIC_URL: required when BOT_MODE=webhook (Telegram posts to PUBLIC_URL/webhooks/telegram)");
-    if (!config.telegram.webhookSecret) problems.push("TELEGRAM_WEBHOOK_SECRET: required when BOT_MODE=webhook");
+  if (raw.BOT_MODE === "webhook") {
+    if (!raw.PUBLIC_URL) problems.push("PUBLIC_URL: required when BOT_MODE=webhook (Telegram posts to PUBLIC_URL/webhooks/telegram)");
+    if (!raw.TELEGRAM_WEBHOOK_SECRET) problems.push("TELEGRAM_WEBHOOK_SECRET: required when BOT_MODE=webhook");
     if (simulated.telegram) problems.push("TELEGRAM_BOT_TOKEN: required when BOT_MODE=webhook");
   }
-  if (config.nodeEnv === "production") problems.push(...productionProblems(config));
+  if (raw.NODE_ENV === "production") problems.push(...productionProblems(raw, simulated));
   return problems;
 }
 
-const PRODUCTION_KEYS: [keyof Config["simulated"], string][] = [
+const PRODUCTION_KEYS: [keyof SimulatedParts, string][] = [
   ["telegram", "TELEGRAM_BOT_TOKEN"],
   ["database", "DATABASE_URL"],
   ["esimgo", "ESIMGO_API_KEY"],
   ["stripe", "STRIPE_SECRET_KEY"],
 ];
 
-function productionProblems(config: Config): string[] {
-  const problems = PRODUCTION_KEYS.filter(([part]) => config.simulated[part]).map(([part, key]) =>
-    part === "esimgo" && config.esimgo.apiKey
+function productionProblems(raw: RawConfig, simulated: SimulatedParts): string[] {
+  const problems = PRODUCTION_KEYS.filter(([part]) => simulated[part]).map(([part, key]) =>
+    part === "esimgo" && raw.ESIMGO_API_KEY
       ? "ESIMGO_API_URL: must not point at this machine when NODE_ENV=production (a local eSIM Go is the simulator)"
       : `${key}: required when NODE_ENV=production (no simulated ${key.split("_")[0]?.toLowerCase()} in production)`,
   );
-  if (config.telegram.adminIds.length === 0) problems.push("ADMIN_IDS: required when NODE_ENV=production (who gets alerts and admin commands)");
-  if (config.stripe.apiUrl) problems.push("STRIPE_API_URL: must be unset when NODE_ENV=production (it points Stripe at a stand-in)");
+  if (!raw.ADMIN_IDS?.length) problems.push("ADMIN_IDS: required when NODE_ENV=production (who gets alerts and admin commands)");
+  if (raw.STRIPE_API_URL) problems.push("STRIPE_API_URL: must be unset when NODE_ENV=production (it points Stripe at a stand-in)");
   return problems;
 }
 
 /** Every secret value, so the logger can scrub them wherever they appear. */
 export function secretValues(config: Config): string[] {
-  return [config.telegram.token, config.telegram.webhookSecret, config.esimgo.apiKey, config.stripe.secretKey, config.stripe.webhookSecret, ...passwordForms(config.database.url)].filter(
-    (v): v is string => typeof v === "string" && v.length >= 6,
-  );
+  const { telegram, esimgo, stripe } = config;
+  return [
+    telegram.simulated ? undefined : telegram.token,
+    telegram.mode === "webhook" ? telegram.webhookSecret : undefined,
+    "apiKey" in esimgo ? esimgo.apiKey : undefined,
+    stripe.simulated ? undefined : stripe.secretKey,
+    stripe.simulated ? undefined : stripe.webhookSecret,
+    ...passwordForms(config.database.url),
+  ].filter((v): v is string => typeof v === "string" && v.length >= 6);
 }
 
 /** The database password as written in the URL (percent-encoded, as it shows in a logged URL) and decoded. */

@@ -16,6 +16,7 @@ const REDACTED_PATHS = [
   'headers["stripe-signature"]',
   'headers["x-telegram-bot-api-secret-token"]',
   "config.telegram.token",
+  "config.telegram.webhookSecret",
   "config.esimgo.apiKey",
   "config.stripe.secretKey",
   "config.stripe.webhookSecret",

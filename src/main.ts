@@ -1,17 +1,18 @@
 import path from "node:path";
 import pino, { type DestinationStream } from "pino";
 import { type Config, ConfigError, parseConfig, secretValues } from "./config.ts";
-import { shortPath, startApp } from "./app.ts";
 import { DatabaseLockedError } from "./db/index.ts";
 import { loadEnvironment } from "./env.ts";
 import { createLogger, type Logger, secretScrubber } from "./logger.ts";
+import { SANDBOX_COPY, SandboxUnavailableError, shortPath } from "./sandbox/index.ts";
+import { startApp } from "./start.ts";
 
 /** The terminal chat owns stdout in the sandbox, so logs go to a file there. */
 function logDestination(config: Config): DestinationStream | undefined {
-  if (!config.simulated.telegram) return undefined;
+  if (!config.telegram.simulated) return undefined;
   const file = path.resolve(config.database.dataDir, "sandbox.log");
   // Start-up takes a while the first time (the embedded database is created): say so before the wait.
-  console.error(`Starting the sandbox… (logs: ${shortPath(file)})`);
+  console.error(SANDBOX_COPY.en.starting(shortPath(file)));
   // Synchronous: a start-up that fails at once (a second instance) exits before an async file would be open.
   return pino.destination({ dest: file, mkdir: true, sync: true });
 }
@@ -36,12 +37,14 @@ async function main(): Promise<void> {
 }
 
 /**
- * Config and lock errors are the operator's to fix: one clear message, no stack. Anything else is one line here
- * too; the details (stack included) go to the log, which scrubs secrets.
+ * Config, lock and missing-sandbox errors are the operator's to fix: one clear message, no stack. Anything else is
+ * one line here too; the details (stack included) go to the log, which scrubs secrets.
  */
 function failStartup(error: unknown, logger?: Logger, scrub: (text: string) => string = (text) => text): never {
-  if (error instanceof ConfigError || error instanceof DatabaseLockedError) console.error(scrub(error.message));
-  else {
+  if (error instanceof ConfigError || error instanceof DatabaseLockedError || error instanceof SandboxUnavailableError) {
+    if (error instanceof SandboxUnavailableError) logger?.error({ err: error.cause }, "the sandbox's stand-ins could not be loaded");
+    console.error(scrub(error.message));
+  } else {
     logger?.error({ err: error }, "start-up failed");
     console.error(scrub(`Start-up failed: ${error instanceof Error ? error.message : String(error)}`));
   }

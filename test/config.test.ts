@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import { ConfigError, parseConfig, secretValues } from "../src/config.ts";
+import { ConfigError, parseConfig, secretValues, simulatedParts } from "../src/config.ts";
 import { loadEnvironment } from "../src/env.ts";
 import { createLogger } from "../src/logger.ts";
 
@@ -29,12 +29,16 @@ function problemsOf(env: Record<string, string>): string[] {
 describe("configuration", () => {
   it("starts with nothing set: every outside part simulated, documented defaults", () => {
     const config = parseConfig({});
-    expect(config.simulated).toEqual({ database: true, esimgo: true, stripe: true, telegram: true });
+    expect(simulatedParts(config)).toEqual({ database: true, esimgo: true, stripe: true, telegram: true });
     expect(config.http.port).toBe(3000);
     expect(config.database.dataDir).toBe("./data");
-    expect(config.telegram.apiRoot).toBe("https://api.telegram.org");
-    expect(config.esimgo.apiUrl).toBe("https://api.esim-go.com/v2.4");
-    expect(config.telegram.mode).toBe("polling");
+    expect(config.telegram).toEqual({ simulated: true, mode: "polling", adminIds: [] });
+    expect(config.esimgo).toEqual({ simulated: true, embedded: true, balance: 1000 });
+    expect(config.stripe).toEqual({ simulated: true });
+    expect(parseConfig({ ESIMGO_API_KEY: "k", STRIPE_SECRET_KEY: "sk_test_a1", STRIPE_WEBHOOK_SECRET: "whsec_x1", TELEGRAM_BOT_TOKEN: REAL.TELEGRAM_BOT_TOKEN })).toMatchObject({
+      telegram: { simulated: false, apiRoot: "https://api.telegram.org", mode: "polling" },
+      esimgo: { simulated: false, apiUrl: "https://api.esim-go.com/v2.4" },
+    });
     expect(config.checkoutExpiryMinutes).toBe(30);
     expect(config.pricing).toEqual({ markupPercent: 35, fixedFeeMinor: 50, minMarginMinor: 100, rounding: "99" });
   });
@@ -67,8 +71,10 @@ describe("configuration", () => {
 
   it("accepts a complete production setup", () => {
     const config = parseConfig({ ...REAL, NODE_ENV: "production" });
-    expect(config.simulated).toEqual({ database: false, esimgo: false, stripe: false, telegram: false });
+    expect(simulatedParts(config)).toEqual({ database: false, esimgo: false, stripe: false, telegram: false });
     expect(config.telegram.adminIds).toEqual([111, 222]);
+    expect(config.stripe).toEqual({ simulated: false, secretKey: REAL.STRIPE_SECRET_KEY, webhookSecret: REAL.STRIPE_WEBHOOK_SECRET });
+    expect(config.esimgo).toEqual({ simulated: false, apiKey: REAL.ESIMGO_API_KEY, apiUrl: "https://api.esim-go.com/v2.4" });
   });
 
   it("refuses production with any simulated part", () => {
@@ -86,19 +92,36 @@ describe("configuration", () => {
   it("an eSIM Go on this machine is the standalone simulator: fine with the checkout stand-in, refused in production", () => {
     for (const url of ["http://127.0.0.1:4010/v2.4", "http://localhost:4010/v2.4", "http://[::1]:4010/v2.4"]) {
       const config = parseConfig({ ESIMGO_API_URL: url, ESIMGO_API_KEY: "sim-key" });
-      expect(config.simulated.esimgo, url).toBe(true);
-      expect(config.esimgo).toEqual({ apiKey: "sim-key", apiUrl: url });
+      expect(config.esimgo, url).toEqual({ simulated: true, apiKey: "sim-key", apiUrl: url });
     }
     const local = { ESIMGO_API_URL: "http://127.0.0.1:4010/v2.4" };
     const problems = problemsOf({ ...REAL, ...local, NODE_ENV: "production" }).join("\n");
     expect(problems).toMatch(/^ESIMGO_API_URL: must not point at this machine when NODE_ENV=production/m);
     expect(problems).not.toMatch(/^ESIMGO_API_KEY/m);
     expect(problems).toMatch(/live Stripe key needs a real eSIM Go/);
-    expect(parseConfig({ ESIMGO_API_URL: "http://127.0.0.2.example.com/v2.4", ESIMGO_API_KEY: "k", STRIPE_SECRET_KEY: "sk_test_a1", STRIPE_WEBHOOK_SECRET: "whsec_x1" }).simulated.esimgo).toBe(false);
+    expect(parseConfig({ ESIMGO_API_URL: "http://127.0.0.2.example.com/v2.4", ESIMGO_API_KEY: "k", STRIPE_SECRET_KEY: "sk_test_a1", STRIPE_WEBHOOK_SECRET: "whsec_x1" }).esimgo.simulated).toBe(false);
   });
 
-  it("requires what webhook mode needs", () => {
+  it("requires what webhook mode needs, and then carries it in the webhook variant", () => {
     expect(problemsOf({ BOT_MODE: "webhook", TELEGRAM_BOT_TOKEN: REAL.TELEGRAM_BOT_TOKEN }).join("\n")).toMatch(/PUBLIC_URL[\s\S]*TELEGRAM_WEBHOOK_SECRET/);
+    const config = parseConfig({ BOT_MODE: "webhook", TELEGRAM_BOT_TOKEN: REAL.TELEGRAM_BOT_TOKEN, PUBLIC_URL: "https://shop.example/", TELEGRAM_WEBHOOK_SECRET: "a-webhook-secret-0123" });
+    expect(config.telegram).toEqual({
+      simulated: false,
+      token: REAL.TELEGRAM_BOT_TOKEN,
+      apiRoot: "https://api.telegram.org",
+      mode: "webhook",
+      publicUrl: "https://shop.example",
+      webhookSecret: "a-webhook-secret-0123",
+      adminIds: [],
+    });
+    expect(config.publicUrl).toBe("https://shop.example");
+    expect(secretValues(config)).toContain("a-webhook-secret-0123");
+  });
+
+  it("names STRIPE_API_URL in production even when the Stripe key is missing too", () => {
+    const problems = problemsOf({ NODE_ENV: "production", STRIPE_API_URL: "http://127.0.0.1:12111" }).join("\n");
+    expect(problems).toMatch(/^STRIPE_SECRET_KEY: required when NODE_ENV=production/m);
+    expect(problems).toMatch(/^STRIPE_API_URL: must be unset when NODE_ENV=production/m);
   });
 });
 

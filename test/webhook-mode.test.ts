@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningApp, startApp } from "../src/app.ts";
+import { type RunningApp, startApp } from "../src/start.ts";
 import { parseConfig } from "../src/config.ts";
-import { startTelegramSim } from "../src/telegram-sim/index.ts";
+import { startTelegramSim } from "@esim-shop/telegram-sim";
 import { freePort } from "./helpers/process.ts";
 
 const TOKEN = "7000001:AAH-webhook-mode-test-token_0123";

@@ -2,12 +2,12 @@ import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createCatalogue, type BundleView, type Catalogue, type CatalogueDeps } from "../../src/catalogue/index.ts";
 import { createEsimGoClient, type EsimGoClient } from "../../src/esimgo/index.ts";
-import { startEsimGoSimulator } from "../../src/esimgo/simulator/index.ts";
+import { startEsimGoSim } from "@esim-shop/esimgo-sim";
 import { RecordingNotifier } from "../../src/notify/index.ts";
 import type { PricingSettings } from "../../src/pricing/index.ts";
 import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
 
-type Simulator = Awaited<ReturnType<typeof startEsimGoSimulator>>;
+type Simulator = Awaited<ReturnType<typeof startEsimGoSim>>;
 
 const HOUR = 3_600_000;
 // Plain +50 % so expected prices can be worked out by hand.
@@ -20,7 +20,7 @@ describe.each(testDatabaseTargets())("catalogue on $kind", (target) => {
   let notifier: RecordingNotifier;
 
   beforeEach(async () => {
-    sim = await startEsimGoSimulator({ port: 0, catalogueSize: "small", rateLimitPerSecond: 0, currency: "USD" });
+    sim = await startEsimGoSim({ port: 0, catalogueSize: "small", rateLimitPerSecond: 0, currency: "USD" });
     client = createEsimGoClient({ baseUrl: sim.baseUrl, apiKey: sim.apiKey });
     database = await target.create();
     notifier = new RecordingNotifier();
@@ -146,7 +146,7 @@ describe.each(testDatabaseTargets())("catalogue on $kind", (target) => {
     const before = await activeNames();
     const offersBefore = shop.offersForCountry("DE").map((o) => o.name);
     sim.control.withdrawBundle("esim_1GB_7D_DE_V2");
-    sim.control.injectFault({ route: "GET /catalogue", kind: "http500", afterPage: 1, times: Infinity });
+    sim.faults.inject({ method: "GET", path: "/catalogue", skip: 1, times: "always", answer: "http500" });
 
     const result = await shop.sync();
 
@@ -163,9 +163,9 @@ describe.each(testDatabaseTargets())("catalogue on $kind", (target) => {
   });
 
   it.each([
-    ["a 404", { kind: "notfound404" }, /not_found: .*HTTP 404/],
-    ["a malformed page", { kind: "malformed" }, /transient: .*unreadable response/],
-    ["a timeout", { kind: "latency", latencyMs: 1_000 }, /transient: .*timed out/],
+    ["a 404", { answer: "notfound404" }, /not_found: .*HTTP 404/],
+    ["a malformed page", { answer: "malformed" }, /transient: .*unreadable response/],
+    ["a timeout", { delayMs: 1_000 }, /transient: .*timed out/],
   ] as const)("%s half-way through keeps the previous catalogue; the alert names the cause", async (_label, fault, cause) => {
     const quick = createEsimGoClient({ baseUrl: sim.baseUrl, apiKey: sim.apiKey, timeoutMs: 250 });
     try {
@@ -173,7 +173,7 @@ describe.each(testDatabaseTargets())("catalogue on $kind", (target) => {
       await shop.sync();
       const before = await activeNames();
       sim.control.withdrawBundle("esim_1GB_7D_DE_V2");
-      sim.control.injectFault({ route: "GET /catalogue", afterPage: 1, times: Infinity, ...fault });
+      sim.faults.inject({ method: "GET", path: "/catalogue", skip: 1, times: "always", ...fault });
 
       const result = await shop.sync();
 
@@ -203,7 +203,7 @@ describe.each(testDatabaseTargets())("catalogue on $kind", (target) => {
   });
 
   it("first start with a failing provider: no catalogue, no throw, admins told; the next good sync opens the shop", async () => {
-    sim.control.injectFault({ route: "GET /catalogue", kind: "forbidden403", times: Infinity });
+    sim.faults.inject({ method: "GET", path: "/catalogue", times: "always", answer: "forbidden403" });
     const shop = catalogue();
     await shop.load();
 
@@ -218,14 +218,14 @@ describe.each(testDatabaseTargets())("catalogue on $kind", (target) => {
     expect((await syncRows()).map((s) => s.ok)).toEqual([false]);
     expect(notifier.adminAlerts.map((a) => a.type)).toEqual(["sync_failed"]);
 
-    sim.control.clearFaults();
+    sim.faults.clear();
     expect((await shop.sync()).ok).toBe(true);
     expect(shop.isAvailable()).toBe(true);
   });
 
   it("a restart with the provider down serves the catalogue stored by the previous run", async () => {
     await catalogue().sync();
-    sim.control.injectFault({ route: "GET /catalogue", kind: "http500", times: Infinity });
+    sim.faults.inject({ method: "GET", path: "/catalogue", times: "always", answer: "http500" });
 
     const restarted = catalogue();
     await restarted.syncIfStale(); // still fresh: no provider call needed

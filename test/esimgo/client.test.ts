@@ -1,13 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createEsimGoClient, EsimGoError, type EsimGoClient } from "../../src/esimgo/index.ts";
-import { startEsimGoSimulator, type EsimGoSimulator } from "../../src/esimgo/simulator/index.ts";
+import { startEsimGoSim, type EsimGoSim } from "@esim-shop/esimgo-sim";
 import { decodeQr } from "./helpers.ts";
 
-let sim: EsimGoSimulator;
+let sim: EsimGoSim;
 let client: EsimGoClient;
 
 beforeAll(async () => {
-  sim = await startEsimGoSimulator({ port: 0, catalogueSize: "small", rateLimitPerSecond: 0 });
+  sim = await startEsimGoSim({ port: 0, catalogueSize: "small", rateLimitPerSecond: 0 });
   client = createEsimGoClient({ baseUrl: sim.baseUrl, apiKey: sim.apiKey, timeoutMs: 2_000 });
 });
 
@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 afterEach(() => {
-  sim.control.clearFaults();
+  sim.faults.clear();
   sim.control.setBalance(500);
   sim.control.setProcessingDelay(0);
 });
@@ -203,7 +203,7 @@ describe("install details", () => {
 
   it("gives up with kind processing when the assignment stays busy", async () => {
     const order = await client.placeOrder([{ bundle: "esim_1GB_7D_AU_V2", quantity: 1 }]);
-    sim.control.injectFault({ route: "GET /esims/assignments", kind: "processing503", times: Infinity });
+    sim.faults.inject({ method: "GET", path: "/esims/assignments", times: "always", answer: "processing503" });
     const error = await failure(client.getAssignments(order.orderReference!));
     expect(error).toMatchObject({ kind: "processing", status: 503, retryAfterMs: 1000 });
   });
@@ -273,33 +273,33 @@ describe("failures", () => {
   });
 
   it("retries a 5xx on a GET and succeeds", async () => {
-    sim.control.injectFault({ route: "GET /organisation", kind: "http500", times: 2 });
+    sim.faults.inject({ method: "GET", path: "/organisation", times: 2, answer: "http500" });
     const before = sim.control.requestCount("GET /organisation");
     expect((await client.getOrganisation()).currency).toBe("USD");
     expect(sim.control.requestCount("GET /organisation") - before).toBe(3);
   });
 
   it("a GET that keeps failing ends as transient after 4 tries", async () => {
-    sim.control.injectFault({ route: "GET /organisation", kind: "http500", times: Infinity });
+    sim.faults.inject({ method: "GET", path: "/organisation", times: "always", answer: "http500" });
     const before = sim.control.requestCount("GET /organisation");
     expect(await failure(client.getOrganisation())).toMatchObject({ kind: "transient", status: 500 });
     expect(sim.control.requestCount("GET /organisation") - before).toBe(4);
   });
 
   it("waits Retry-After on 429 and then succeeds", async () => {
-    sim.control.injectFault({ route: "GET /catalogue/bundle/{name}", kind: "http429", times: 1 });
+    sim.faults.inject({ method: "GET", path: "/catalogue/bundle/{name}", times: 1, answer: "http429" });
     const started = Date.now();
     expect((await client.getBundle("esim_1GB_7D_GB_V2")).name).toBe("esim_1GB_7D_GB_V2");
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
   });
 
   it("a persistent 429 surfaces as rate_limited with the server's Retry-After", async () => {
-    sim.control.injectFault({ route: "GET /organisation", kind: "http429", times: Infinity });
+    sim.faults.inject({ method: "GET", path: "/organisation", times: "always", answer: "http429" });
     expect(await failure(client.getOrganisation())).toMatchObject({ kind: "rate_limited", status: 429, retryAfterMs: 1000 });
   }, 15_000);
 
   it("a 429 on a transaction is waited out and sent again: the provider refused it, so exactly one order lands", async () => {
-    sim.control.injectFault({ route: "POST /orders", kind: "http429" });
+    sim.faults.inject({ method: "POST", path: "/orders", answer: "http429" });
     const before = sim.control.placedOrders().length;
     const requests = sim.control.requestCount("POST /orders");
 
@@ -310,24 +310,24 @@ describe("failures", () => {
   });
 
   it("a connection reset on a GET is retried; when it persists it is transient", async () => {
-    sim.control.injectFault({ route: "GET /organisation", kind: "lost_response" });
+    sim.faults.inject({ method: "GET", path: "/organisation", drop: true });
     const before = sim.control.requestCount("GET /organisation");
     expect((await client.getOrganisation()).currency).toBe("USD");
     expect(sim.control.requestCount("GET /organisation") - before).toBe(2);
 
-    sim.control.injectFault({ route: "GET /organisation", kind: "lost_response", times: Infinity });
+    sim.faults.inject({ method: "GET", path: "/organisation", times: "always", drop: true });
     const error = await failure(client.getOrganisation());
     expect(error.kind).toBe("transient");
     expect(error.status).toBeUndefined();
   });
 
   it("a 404 is not_found", async () => {
-    sim.control.injectFault({ route: "GET /organisation", kind: "notfound404" });
+    sim.faults.inject({ method: "GET", path: "/organisation", answer: "notfound404" });
     expect(await failure(client.getOrganisation())).toMatchObject({ kind: "not_found", status: 404 });
   });
 
   it("a lost response on a transaction is outcome_unknown, is not retried, and the order IS committed", async () => {
-    sim.control.injectFault({ route: "POST /orders", kind: "lost_response" });
+    sim.faults.inject({ method: "POST", path: "/orders", drop: true });
     const before = sim.control.placedOrders().length;
     const requests = sim.control.requestCount("POST /orders");
 
@@ -342,7 +342,7 @@ describe("failures", () => {
 
   it("a 500 or a malformed answer to a transaction is outcome_unknown; never resent", async () => {
     for (const kind of ["http500", "processing503", "malformed"] as const) {
-      sim.control.injectFault({ route: "POST /orders", kind });
+      sim.faults.inject({ method: "POST", path: "/orders", answer: kind });
       const requests = sim.control.requestCount("POST /orders");
       const error = await failure(client.placeOrder([{ bundle: "esim_1GB_7D_GB_V2", quantity: 1 }]));
       expect(error.kind, kind).toBe("outcome_unknown");
@@ -353,7 +353,7 @@ describe("failures", () => {
   it("a transaction timeout is outcome_unknown and the late order still lands at the provider", async () => {
     const quick = createEsimGoClient({ baseUrl: sim.baseUrl, apiKey: sim.apiKey, timeoutMs: 200 });
     try {
-      sim.control.injectFault({ route: "POST /orders", kind: "latency", latencyMs: 600 });
+      sim.faults.inject({ method: "POST", path: "/orders", delayMs: 600 });
       const before = sim.control.placedOrders().length;
       expect((await failure(quick.placeOrder([{ bundle: "esim_1GB_7D_GB_V2", quantity: 1 }]))).kind).toBe("outcome_unknown");
       await new Promise((resolve) => setTimeout(resolve, 700));
@@ -366,13 +366,13 @@ describe("failures", () => {
   it("a GET timeout is retried; a validate may be retried too", async () => {
     const quick = createEsimGoClient({ baseUrl: sim.baseUrl, apiKey: sim.apiKey, timeoutMs: 200 });
     try {
-      sim.control.injectFault({ route: "GET /organisation", kind: "latency", latencyMs: 500 });
+      sim.faults.inject({ method: "GET", path: "/organisation", delayMs: 500 });
       expect((await quick.getOrganisation()).currency).toBe("USD");
-      sim.control.injectFault({ route: "GET /organisation", kind: "latency", latencyMs: 500, times: Infinity });
+      sim.faults.inject({ method: "GET", path: "/organisation", times: "always", delayMs: 500 });
       expect(await failure(quick.getOrganisation())).toMatchObject({ kind: "transient" });
-      sim.control.clearFaults();
+      sim.faults.clear();
 
-      sim.control.injectFault({ route: "POST /orders", kind: "http500" });
+      sim.faults.inject({ method: "POST", path: "/orders", answer: "http500" });
       expect((await quick.validateOrder([{ bundle: "esim_1GB_7D_GB_V2", quantity: 1 }])).valid).toBe(true);
     } finally {
       await quick.close();

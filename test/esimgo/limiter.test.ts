@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createEsimGoClient, type EsimGoClient } from "../../src/esimgo/index.ts";
-import { startEsimGoSimulator, type EsimGoSimulator } from "../../src/esimgo/simulator/index.ts";
+import { startEsimGoSim, type EsimGoSim } from "@esim-shop/esimgo-sim";
 
-let sim: EsimGoSimulator;
+let sim: EsimGoSim;
 let client: EsimGoClient;
 
 beforeAll(async () => {
-  sim = await startEsimGoSimulator({ port: 0, catalogueSize: "small", rateLimitPerSecond: 10 });
+  sim = await startEsimGoSim({ port: 0, catalogueSize: "small", rateLimitPerSecond: 10 });
   client = createEsimGoClient({ baseUrl: sim.baseUrl, apiKey: sim.apiKey });
 });
 

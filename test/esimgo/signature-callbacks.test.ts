@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseEsimGoCallback, verifyEsimGoSignature } from "../../src/esimgo/index.ts";
-import { startEsimGoSimulator, type EsimGoSimulator } from "../../src/esimgo/simulator/index.ts";
+import { startEsimGoSim, type EsimGoSim } from "@esim-shop/esimgo-sim";
 import { startCallbackReceiver } from "./helpers.ts";
 
 const key = "sim-key-for-signatures";
@@ -71,12 +71,12 @@ describe("parseEsimGoCallback", () => {
 });
 
 describe("simulator callbacks", () => {
-  let sim: EsimGoSimulator;
+  let sim: EsimGoSim;
   let receiver: Awaited<ReturnType<typeof startCallbackReceiver>>;
 
   beforeAll(async () => {
     receiver = await startCallbackReceiver();
-    sim = await startEsimGoSimulator({ port: 0, catalogueSize: "small", rateLimitPerSecond: 0, callbackUrl: receiver.url, apiKey: key, balance: 1000 });
+    sim = await startEsimGoSim({ port: 0, catalogueSize: "small", rateLimitPerSecond: 0, webhookUrl: receiver.url, apiKey: key, balance: 1000 });
   });
 
   afterAll(async () => {
@@ -122,7 +122,7 @@ describe("simulator callbacks", () => {
   });
 
   it("fireCallback signs any body; the hex switch changes the encoding", async () => {
-    const hexSim = await startEsimGoSimulator({ port: 0, catalogueSize: "small", callbackUrl: receiver.url, callbackSignatureEncoding: "hex" });
+    const hexSim = await startEsimGoSim({ port: 0, catalogueSize: "small", webhookUrl: receiver.url, callbackSignatureEncoding: "hex" });
     try {
       receiver.received.length = 0;
       expect(await hexSim.control.fireCallback({ alertType: "FirstAttachment", iccid: "8944538532008160222" })).toBe(200);

@@ -103,7 +103,7 @@ describe.each(testDatabaseTargets())("eSIMs, usage and eSIM Go callbacks on $kin
     await h.shop.esimUsage(h.customerId, iccid);
     expect(h.esimSim.control.requestCount()).toBe(requests);
 
-    h.esimSim.control.injectFault({ route: "GET /esims/{iccid}/bundles", kind: "http500", times: 10 });
+    h.esimSim.faults.inject({ method: "GET", path: "/esims/{iccid}/bundles", times: 10, answer: "http500" });
     const fallback = await h.shop.esimUsage(h.customerId, iccid, { refresh: true });
     expect(fallback).toMatchObject({ stale: true, bundles: live?.bundles });
     expect(await h.shop.esimUsage(h.customerId + 1, iccid)).toBeUndefined();
@@ -151,6 +151,6 @@ function utilisation(iccid: string, initial: number, remaining: number): string 
 /** The product's HTTP route in front of the shop, where the simulator posts its callbacks. */
 async function startCallbackReceiver(h: Harness): Promise<() => Promise<void>> {
   const receiver = await startWebhookServer(h.db, { esimgo: (raw, signature) => h.shop.handleEsimGoCallback(raw, signature) });
-  h.esimSim.control.setCallbackUrl(receiver.esimgoUrl);
+  h.esimSim.control.setWebhookUrl(receiver.esimgoUrl);
   return receiver.close;
 }

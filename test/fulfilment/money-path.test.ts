@@ -111,18 +111,19 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
   });
 
   it.each([
-    { route: "POST /orders", kind: "http500" },
-    { route: "POST /orders", kind: "http429" },
-    { route: "GET /esims/assignments", kind: "http500" },
-    { route: "GET /esims/assignments", kind: "processing503" },
-    { route: "GET /esims/assignments", kind: "http429" },
-  ] as const)("delivers after $kind on $route, with one provider order", async (fault) => {
+    { method: "POST", path: "/orders", answer: "http500" },
+    { method: "POST", path: "/orders", answer: "http429" },
+    { method: "GET", path: "/esims/assignments", answer: "http500" },
+    { method: "GET", path: "/esims/assignments", answer: "processing503" },
+    { method: "GET", path: "/esims/assignments", answer: "http429" },
+  ] as const)("delivers after $answer on $method $path, with one provider order", async (fault) => {
     const paid = await paidOrder();
     // After checkout: its validate call is a POST /orders too.
-    h.esimSim.control.injectFault({ ...fault, times: 2 });
-    const before = h.esimSim.control.requestCount(fault.route);
+    h.esimSim.faults.inject({ ...fault, times: 2 });
+    const route = `${fault.method} ${fault.path}`;
+    const before = h.esimSim.control.requestCount(route);
     await h.driveUntil(delivered(paid.id));
-    expect(h.esimSim.control.requestCount(fault.route) - before).toBeGreaterThanOrEqual(3);
+    expect(h.esimSim.control.requestCount(route) - before).toBeGreaterThanOrEqual(3);
     expect(h.esimSim.control.placedOrders()).toHaveLength(1);
     expect(readyNotices()).toHaveLength(1);
     expect(decodeQr(readyNotices()[0]!.esims[0]!.qrPng)).toBe(readyNotices()[0]!.esims[0]!.lpa);
@@ -133,7 +134,7 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
     h = await startHarness(database, { esimgoTimeoutMs: 1_000 });
     await h.seedBundle(BUNDLE);
     const paid = await paidOrder();
-    h.esimSim.control.injectFault({ route: "POST /orders", kind: "latency", latencyMs: 1_500, times: 1 });
+    h.esimSim.faults.inject({ method: "POST", path: "/orders", times: 1, delayMs: 1_500 });
     await h.shop.runDueOnce();
     expect((await order(paid.id)).status).toBe("placing");
     await waitFor(() => h.esimSim.control.placedOrders().length === 1);
@@ -144,7 +145,7 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
 
   it("adopts the provider order whose response was lost instead of ordering again", async () => {
     const paid = await paidOrder();
-    h.esimSim.control.injectFault({ route: "POST /orders", kind: "lost_response", times: 1 });
+    h.esimSim.faults.inject({ method: "POST", path: "/orders", times: 1, drop: true });
     await h.shop.runDueOnce();
     expect((await order(paid.id)).status).toBe("placing");
     expect(h.esimSim.control.placedOrders()).toHaveLength(1);
@@ -290,7 +291,7 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
     await h.shop.runDueOnce();
     // The SDK's own retry loses its answer too, and no webhook tells us what happened.
     h.stripeSim.control.setWebhookUrl(undefined);
-    h.stripeSim.control.injectFault({ method: "POST", path: "/v1/refunds", kind: "lost_response", times: 2 });
+    h.stripeSim.faults.inject({ method: "POST", path: "/v1/refunds", times: 2, drop: true });
     expect(await h.shop.refund(waiting.id)).toBe("refunding");
     expect(await order(waiting.id)).toMatchObject({ refund_status: "pending", refund_id: null, status: "failed" });
     expect(h.stripeSim.control.refunds()).toHaveLength(1);

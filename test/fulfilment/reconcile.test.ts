@@ -39,7 +39,7 @@ describe.each(testDatabaseTargets())("leases and reconciliation on $kind", (targ
     await start({ settings: { leaseSeconds: 1 } });
     const second = h.makeShop({ workerId: "worker-b" });
     const paid = await paidOrder();
-    h.esimSim.control.injectFault({ route: "POST /orders", kind: "latency", latencyMs: 2_500, times: 1 });
+    h.esimSim.faults.inject({ method: "POST", path: "/orders", times: 1, delayMs: 2_500 });
 
     const first = h.shop.runDueOnce();
     await new Promise((resolve) => setTimeout(resolve, 1_500));
@@ -65,7 +65,7 @@ describe.each(testDatabaseTargets())("leases and reconciliation on $kind", (targ
     const topUp = await paidOrder({ targetIccid: iccid });
     const fresh = await paidOrder();
     // Both provider orders are committed, neither answer arrives: the top-up's was placed first.
-    h.esimSim.control.injectFault({ route: "POST /orders", kind: "lost_response", times: 2 });
+    h.esimSim.faults.inject({ method: "POST", path: "/orders", times: 2, drop: true });
     await h.shop.runDueOnce();
     expect((await order(topUp.id)).status).toBe("placing");
     expect((await order(fresh.id)).status).toBe("placing");

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { startTelegramSim } from "../../src/telegram-sim/index.ts";
+import { startTelegramSim } from "@esim-shop/telegram-sim";
 import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
 import { freePort, httpStatus, startProduct, waitUntil, type RunningProcess } from "../helpers/process.ts";
 import { telegramCustomer } from "../helpers/customers.ts";
@@ -91,7 +91,7 @@ describe("two bot processes on one PostgreSQL", () => {
     await h.seedBundle(BUNDLE);
     telegram = await startTelegramSim({ port: 0, token: TOKEN, botUsername: "esim_test_bot" });
     // Each order's POST /orders takes a moment, so both workers are busy side by side.
-    h.esimSim.control.injectFault({ route: "POST /orders", kind: "latency", latencyMs: 100, times: ORDERS * 2 });
+    h.esimSim.faults.inject({ method: "POST", path: "/orders", times: ORDERS * 2, delayMs: 100 });
 
     const orders: { id: number; chatId: number }[] = [];
     for (let i = 0; i < ORDERS; i++) {

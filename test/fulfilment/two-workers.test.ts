@@ -28,7 +28,7 @@ describe.each(testDatabaseTargets())("two workers on one $kind database", (targe
     await h.seedBundle(BUNDLE);
     const second = h.makeShop({ workerId: "worker-b" });
     h.webhookShops.push(second);
-    h.esimSim.control.injectFault({ route: "POST /orders", kind: "latency", latencyMs: 50, times: ORDERS * 2 });
+    h.esimSim.faults.inject({ method: "POST", path: "/orders", times: ORDERS * 2, delayMs: 50 });
 
     const orderIds: number[] = [];
     for (let i = 0; i < ORDERS; i++) {

@@ -1,11 +1,11 @@
 import pino from "pino";
 import { createEsimGoClient, type EsimGoClient } from "../../src/esimgo/index.ts";
-import { startEsimGoSimulator } from "../../src/esimgo/simulator/index.ts";
+import { startEsimGoSim } from "@esim-shop/esimgo-sim";
+import { startStripeSim } from "@esim-shop/stripe-sim";
 import type { RawWebhookHandler } from "../../src/http/server.ts";
 import { RecordingNotifier } from "../../src/notify/index.ts";
 import { createPayments, type PaymentsSettings } from "../../src/payments/index.ts";
 import { createShop, type Shop, type ShopSettings } from "../../src/shop/index.ts";
-import { startStripeSim } from "../../src/stripe-sim/index.ts";
 import { telegramReturnUrls } from "../../src/telegram/index.ts";
 import { telegramCustomer } from "./customers.ts";
 import type { TestDatabase } from "./db.ts";
@@ -16,7 +16,7 @@ export { decodeQr } from "./qr.ts";
 export const WEBHOOK_SECRET = "whsec_test_orders_0123456789";
 export const BUNDLE = "esim_1GB_7D_DE_V2";
 
-export type EsimSim = Awaited<ReturnType<typeof startEsimGoSimulator>>;
+export type EsimSim = Awaited<ReturnType<typeof startEsimGoSim>>;
 export type StripeSim = Awaited<ReturnType<typeof startStripeSim>>;
 
 export const silentLogger = pino({ level: "silent" });
@@ -81,7 +81,7 @@ export async function startHarness(
   options: { balance?: number; settings?: Partial<ShopSettings>; esimgoTimeoutMs?: number } = {},
 ): Promise<Harness> {
   const clock = new TestClock();
-  const esimSim = await startEsimGoSimulator({ port: 0, catalogueSize: "small", rateLimitPerSecond: 0, balance: options.balance ?? 500 });
+  const esimSim = await startEsimGoSim({ port: 0, catalogueSize: "small", rateLimitPerSecond: 0, balance: options.balance ?? 500 });
   // Stripe stays silent about expiry unless a test says otherwise, and judges expires_at by the test clock.
   const stripeSim = await startStripeSim({ port: 0, webhookSecret: WEBHOOK_SECRET, autoExpire: false, clock: () => clock.now().getTime() });
   const esimgo = createEsimGoClient({ baseUrl: esimSim.baseUrl, apiKey: esimSim.apiKey, timeoutMs: options.esimgoTimeoutMs ?? 5_000 });

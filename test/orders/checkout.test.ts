@@ -159,7 +159,7 @@ describe.each(testDatabaseTargets())("checkout on $kind", (target) => {
   });
 
   it("gets the same session back when Stripe's answer was lost, and never makes a second one for the order", async () => {
-    h.stripeSim.control.injectFault({ method: "POST", path: "/v1/checkout/sessions", kind: "lost_response", times: 1 });
+    h.stripeSim.faults.inject({ method: "POST", path: "/v1/checkout/sessions", times: 1, drop: true });
     const outcome = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE });
     expect(outcome).toMatchObject({ kind: "link", reused: false });
     if (outcome.kind !== "link") return;

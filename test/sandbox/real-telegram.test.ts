@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTelegramSim, type SimMessage, type SimUser, type TelegramSim } from "../../src/telegram-sim/index.ts";
+import { startTelegramSim, type SimMessage, type SimUser, type TelegramSim } from "@esim-shop/telegram-sim";
 import { openDatabase } from "../../src/db/index.ts";
 import { type TestDatabase, testDatabaseTargets } from "../helpers/db.ts";
 import { freePort, httpStatus, type RunningProcess, startProduct, waitUntil } from "../helpers/process.ts";
@@ -23,8 +23,9 @@ function buttonOf(message: SimMessage, text: RegExp): { text: string; callback_d
   return button;
 }
 
-// TELEGRAM_BOT_TOKEN set, no provider keys: the bot runs on (this stand-in for) real Telegram with simulated eSIM Go and Stripe.
-describe("npm start with only a bot token: the sandbox on real Telegram", () => {
+// TELEGRAM_BOT_TOKEN and PUBLIC_URL set, no provider keys: the bot runs on (this stand-in for) real Telegram with simulated
+// eSIM Go and Stripe, and payment links point at PUBLIC_URL (the product serves the checkout pages there) so a phone can open them.
+describe("npm start with only a bot token and PUBLIC_URL: the sandbox on real Telegram", () => {
   let telegram: TelegramSim;
   let product: RunningProcess;
   let port: number;
@@ -40,7 +41,14 @@ describe("npm start with only a bot token: the sandbox on real Telegram", () => 
       .find((target) => target.kind === "postgres")
       ?.create();
     const database: Record<string, string> = postgres?.url ? { DATABASE_URL: postgres.url } : {};
-    product = startProduct({ DATA_DIR: dataDir, PORT: String(port), TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, ...database });
+    product = startProduct({
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      TELEGRAM_BOT_TOKEN: telegram.token,
+      TELEGRAM_API_ROOT: telegram.apiRoot,
+      ...database,
+    });
     await waitUntil(async () => (await httpStatus(`http://127.0.0.1:${port}/readyz`)) === 200 && /long polling started/.test(product.output()), START_TIMEOUT_MS, `the bot to poll: ${product.output()}`);
   }, START_TIMEOUT_MS + 10_000);
 

@@ -6,21 +6,21 @@ import { createCatalogue, type Catalogue } from "../../src/catalogue/index.ts";
 import type { Language } from "../../src/customers/index.ts";
 import type { Database, Order } from "../../src/db/schema.ts";
 import { createEsimGoClient, type EsimGoClient } from "../../src/esimgo/index.ts";
-import { startEsimGoSimulator } from "../../src/esimgo/simulator/index.ts";
+import { startEsimGoSim } from "@esim-shop/esimgo-sim";
 import type { Logger } from "../../src/logger.ts";
 import { createRoutingNotifier, type Notifier } from "../../src/notify/index.ts";
 import { createPayments } from "../../src/payments/index.ts";
 import { createShop, type Shop } from "../../src/shop/index.ts";
 import { createBot, createTelegramOutbox, sandboxMarkerIn, telegramReturnUrls, type BotContext, type BotSettings } from "../../src/telegram/index.ts";
 import type { PricingSettings } from "../../src/pricing/index.ts";
-import { startStripeSim } from "../../src/stripe-sim/index.ts";
-import { startTelegramSim, type SimInlineButton, type SimMessage, type SimUser, type TelegramSim } from "../../src/telegram-sim/index.ts";
+import { startStripeSim } from "@esim-shop/stripe-sim";
+import { startTelegramSim, type SimInlineButton, type SimMessage, type SimUser, type TelegramSim } from "@esim-shop/telegram-sim";
 import { customerIdOfTelegram } from "../helpers/customers.ts";
 import { startWebhookServer } from "../helpers/webhooks.ts";
 
 export { decodeQr } from "../helpers/qr.ts";
 
-export type EsimGoSim = Awaited<ReturnType<typeof startEsimGoSimulator>>;
+export type EsimGoSim = Awaited<ReturnType<typeof startEsimGoSim>>;
 export type StripeSim = Awaited<ReturnType<typeof startStripeSim>>;
 
 export interface BotHarnessOptions {
@@ -69,7 +69,7 @@ export async function startBotHarness(options: BotHarnessOptions): Promise<BotHa
   try {
     const telegram = await startTelegramSim({ port: 0 });
     closers.push(() => telegram.close());
-    const esimgo = await startEsimGoSimulator({ port: 0, catalogueSize: options.catalogueSize ?? "small", rateLimitPerSecond: 0 });
+    const esimgo = await startEsimGoSim({ port: 0, catalogueSize: options.catalogueSize ?? "small", rateLimitPerSecond: 0 });
     closers.push(() => esimgo.close());
 
     const webhookSecret = `whsec_${randomBytes(12).toString("hex")}`;
@@ -116,7 +116,7 @@ export async function startBotHarness(options: BotHarnessOptions): Promise<BotHa
     });
     closers.push(() => receiver.close());
     stripe.control.setWebhookUrl(receiver.stripeUrl);
-    esimgo.control.setCallbackUrl(receiver.esimgoUrl);
+    esimgo.control.setWebhookUrl(receiver.esimgoUrl);
 
     const startPolling = async (): Promise<Bot<BotContext>> => {
       const created = createBot({

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleKey } from "../../src/copy/index.ts";
-import type { SimMessage } from "../../src/telegram-sim/index.ts";
+import type { SimMessage } from "@esim-shop/telegram-sim";
 import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
 import { buttonsOf, latestOrderOf, startBotHarness, textOf, type BotHarness, type HarnessUser } from "./harness.ts";
 

@@ -4,7 +4,7 @@ import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
 import { dateTime } from "../../src/copy/index.ts";
 import { buttonsOf, decodeQr, latestOrderOf, startBotHarness, textOf, type BotHarness, type HarnessUser } from "./harness.ts";
 import { orderIdsOfTelegram } from "../helpers/customers.ts";
-import type { SimMessage } from "../../src/telegram-sim/index.ts";
+import type { SimMessage } from "@esim-shop/telegram-sim";
 
 const LANGUAGES: { language: Language; query: string; linkText: RegExp; ready: string; steps: string }[] = [
   { language: "en", query: "Germany", linkText: /Your payment link is ready/, ready: "Your eSIM is ready!", steps: "How to install" },
@@ -115,13 +115,13 @@ describe.each(testDatabaseTargets())("buying an eSIM in the chat on $kind", (tar
     const refreshed = await user.press(user.current(card.message_id), "🔄 Refresh usage");
     expect(textOf(refreshed)).toMatch(/Updated /);
     const figures = textOf(refreshed).split("\n").find((line) => line.includes("left of"))!;
-    h.esimgo.control.injectFault({ route: "GET /esims/{iccid}/bundles", kind: "http500", times: 50 });
+    h.esimgo.faults.inject({ method: "GET", path: "/esims/{iccid}/bundles", times: 50, answer: "http500" });
     try {
       const stale = await user.press(refreshed, "🔄 Refresh usage");
       expect(textOf(stale)).toContain("Live data is unavailable right now; these are the last known figures");
       expect(textOf(stale)).toContain(figures);
     } finally {
-      h.esimgo.control.clearFaults();
+      h.esimgo.faults.clear();
     }
 
     const offers = await user.press(user.current(card.message_id), "➕ Top up");

@@ -204,7 +204,7 @@ describe.each(testDatabaseTargets())("operators, stale buttons and hostile input
     const unknown = await user.send("/whatever");
     expect(textOf(unknown)).toBe(UNKNOWN_COMMAND);
     expect(buttonsOf(unknown).map((b) => b.text)).toContain("🛒 Buy an eSIM");
-    h.telegram.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } }, { chatId: user.chatId });
+    h.telegram.faults.inject({ path: "/sendMessage", params: { chat_id: user.chatId }, answer: "flood" });
     expect(textOf(await user.send("/help"))).toContain("Unused eSIMs are refunded within 14 days of purchase.");
   });
 
@@ -311,7 +311,7 @@ describe.each(testDatabaseTargets())("operators' problem orders, alerts and a sl
   });
 
   it("/sync runs in the background: the bot keeps answering, and a failure is reported and alerted", async () => {
-    h.esimgo.control.injectFault({ route: "GET /catalogue", kind: "latency", latencyMs: 1_500, times: 1 });
+    h.esimgo.faults.inject({ method: "GET", path: "/catalogue", times: 1, delayMs: 1_500 });
     const started = await admin.send("/sync");
     expect(textOf(started)).toBe("🔄 Syncing the catalogue…");
     // Answered while the sync is still waiting for eSIM Go.
@@ -319,7 +319,7 @@ describe.each(testDatabaseTargets())("operators' problem orders, alerts and a sl
     expect(admin.botMessages().some((m) => m.message_id > started.message_id && textOf(m).startsWith("✅ Catalogue synced"))).toBe(false);
     await admin.waitFor((m) => m.message_id > started.message_id && textOf(m).startsWith("✅ Catalogue synced"));
 
-    h.esimgo.control.injectFault({ route: "GET /catalogue", kind: "http500", times: 50 });
+    h.esimgo.faults.inject({ method: "GET", path: "/catalogue", times: 50, answer: "http500" });
     try {
       const before = admin.lastMessageId();
       await admin.send("/sync");
@@ -327,7 +327,7 @@ describe.each(testDatabaseTargets())("operators' problem orders, alerts and a sl
       expect(textOf(failed)).toContain("The previous catalogue stays in use.");
       await admin.waitFor((m) => m.message_id > before && textOf(m).startsWith("🔄 Catalogue sync failed:"));
     } finally {
-      h.esimgo.control.clearFaults();
+      h.esimgo.faults.clear();
     }
     expect(textOf(await h.user(9_921, "en").send("Germany"))).toContain("🇩🇪 Germany: how long is your trip?");
   });
@@ -335,7 +335,7 @@ describe.each(testDatabaseTargets())("operators' problem orders, alerts and a sl
   it("a flood wait while the eSIM is sent is waited out: one photo, no delivery error", async () => {
     const user = h.user(9_930, "en");
     await receiveLink(user, "Japan");
-    h.telegram.failNext("sendPhoto", { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } }, { chatId: user.chatId });
+    h.telegram.faults.inject({ path: "/sendPhoto", params: { chat_id: user.chatId }, answer: "flood" });
     await h.payLatestOrder(user);
     await h.fulfil();
     const order = await latestOrderOf(database.db, user.profile.id);

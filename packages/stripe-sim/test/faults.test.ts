@@ -1,0 +1,54 @@
+import Stripe from "stripe";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startHarness, orderSessionParams, SECRET_KEY, type Harness } from "./setup.ts";
+
+function retryingSdk(apiUrl: string): Stripe {
+  const url = new URL(apiUrl);
+  return new Stripe(SECRET_KEY, { host: url.hostname, port: Number(url.port), protocol: "http", maxNetworkRetries: 2 });
+}
+
+describe("stripe-sim scripted API failures", () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it("a lost response is replayed on the SDK's retry with the same idempotency key: one session", async () => {
+    h.sim.faults.inject({ method: "POST", path: "/v1/checkout/sessions", drop: true });
+
+    const session = await retryingSdk(h.sim.apiUrl).checkout.sessions.create(orderSessionParams(1), { idempotencyKey: "checkout:1" });
+
+    expect(h.sim.control.sessions().map((s) => s.id)).toEqual([session.id]);
+    expect(h.sim.control.apiCalls().map((c) => c.idempotencyKey)).toEqual(["checkout:1", "checkout:1"]);
+  });
+
+  it("a 500 before processing is retried and creates exactly one refund", async () => {
+    const session = await h.stripe.checkout.sessions.create(orderSessionParams(2));
+    await h.sim.control.pay(session.id);
+    h.sim.faults.inject({ path: "/v1/refunds", answer: "api_error" });
+
+    const refund = await retryingSdk(h.sim.apiUrl).refunds.create({ payment_intent: String(h.sim.control.session(session.id)?.payment_intent) });
+
+    expect(refund.status).toBe("succeeded");
+    expect(h.sim.control.refunds().map((r) => r.id)).toEqual([refund.id]);
+    expect(h.sim.control.apiCalls().filter((c) => c.path === "/v1/refunds")).toHaveLength(2);
+  });
+
+  it("without retries the client sees the failure, and clearing the faults disarms the rest", async () => {
+    h.sim.faults.inject({ path: "/v1/checkout/sessions", answer: "api_error", times: 5 });
+    await expect(h.stripe.checkout.sessions.create(orderSessionParams(3))).rejects.toBeInstanceOf(Stripe.errors.StripeAPIError);
+    h.sim.faults.clear();
+    await expect(h.stripe.checkout.sessions.create(orderSessionParams(3))).resolves.toMatchObject({ status: "open" });
+    expect(h.sim.control.sessions()).toHaveLength(1);
+  });
+
+  it("expands the payment intent on a paid session", async () => {
+    const session = await h.stripe.checkout.sessions.create(orderSessionParams(4));
+    await h.sim.control.pay(session.id);
+    const expanded = await h.stripe.checkout.sessions.retrieve(session.id, { expand: ["payment_intent"] });
+    expect(expanded.payment_intent).toMatchObject({ object: "payment_intent", status: "succeeded", metadata: { order_id: "4" } });
+  });
+});

@@ -1,0 +1,20 @@
+import type { UserFromGetMe } from "grammy/types";
+import type { Hono } from "hono";
+
+/**
+ * Everything outside the product that `createApp` talks to, resolved: the real services from the
+ * configuration, or the sandbox's stand-ins. Nothing here is optional that the app needs.
+ */
+export interface Endpoints {
+  esimgo: { apiUrl: string; apiKey: string };
+  /** `apiUrl` points the Stripe SDK at another host (a stand-in); unset is api.stripe.com. */
+  stripe: { secretKey: string; webhookSecret: string; apiUrl?: string };
+  /** `botInfo` when it is known up front (a stand-in's); otherwise the app asks Telegram (`getMe`). */
+  telegram: { token: string; apiRoot: string; botInfo?: UserFromGetMe };
+  /** Who gets admin commands and alerts. */
+  adminIds: number[];
+  /** Some part is simulated: every customer message says SANDBOX. */
+  sandbox: boolean;
+  /** Applications the HTTP server mounts besides its own routes (the sandbox's checkout pages). */
+  mounts: { path: string; app: Hono }[];
+}
