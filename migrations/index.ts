@@ -2,10 +2,12 @@ import type { Migration } from "kysely";
 import * as initial from "./0001_initial.ts";
 import * as customerIdentities from "./0002_customer_identities.ts";
 import * as whatsapp from "./0003_whatsapp.ts";
+import * as placingEnded from "./0004_placing_ended.ts";
 
 // Forward-only: migrations are listed here in order and never edited once released.
 export const migrations: Record<string, Migration> = {
   "0001_initial": initial,
   "0002_customer_identities": customerIdentities,
   "0003_whatsapp": whatsapp,
+  "0004_placing_ended": placingEnded,
 };

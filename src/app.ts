@@ -1,8 +1,8 @@
-import { Api, type Bot, webhookCallback } from "grammy";
-import type { Context } from "hono";
+import type { Kysely } from "kysely";
+import type { ChannelPart } from "./channel-part.ts";
 import { createCatalogue } from "./catalogue/index.ts";
 import type { Config } from "./config.ts";
-import { openDatabase } from "./db/index.ts";
+import { openDatabase, type Database } from "./db/index.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import type { Endpoints } from "./endpoints.ts";
 import { createEsimGoClient } from "./esimgo/index.ts";
@@ -11,8 +11,9 @@ import type { Logger } from "./logger.ts";
 import { createRoutingNotifier } from "./notify/index.ts";
 import { createPayments } from "./payments/index.ts";
 import { createShop } from "./shop/index.ts";
-import { type BotContext, createBot, createTelegramOutbox, registerCommands, sandboxMarkerIn, telegramReturnUrls } from "./telegram/index.ts";
+import { createTelegramPart } from "./telegram/part.ts";
 import { Teardown } from "./teardown.ts";
+import { createWhatsAppPart } from "./whatsapp/part.ts";
 
 export type { Endpoints } from "./endpoints.ts";
 
@@ -58,18 +59,8 @@ async function wire(config: Config, endpoints: Endpoints, logger: Logger, option
 
   const esimgo = createEsimGoClient({ baseUrl: endpoints.esimgo.apiUrl, apiKey: endpoints.esimgo.apiKey, logger: logger.child({ module: "esimgo" }) });
   teardown.add("esimgo client", () => esimgo.close());
-  const { token, apiRoot } = endpoints.telegram;
-  // The payment link's return URL needs the bot's username before the shop exists.
-  const botInfo = endpoints.telegram.botInfo ?? (await new Api(token, { apiRoot }).getMe());
-  const { adminIds, sandbox } = endpoints;
-
-  const telegramOutbox = createTelegramOutbox({
-    api: new Api(token, { apiRoot }),
-    adminIds,
-    logger,
-    ...(sandbox ? { sandboxMarker: sandboxMarkerIn(database.db) } : {}),
-  });
-  const notifier = createRoutingNotifier({ db: database.db, channels: { telegram: telegramOutbox }, logger });
+  const parts = await channelParts(config, endpoints, database.db, logger, teardown);
+  const notifier = createRoutingNotifier({ db: database.db, channels: Object.fromEntries(parts.map((part) => [part.channel, part.outbox])), logger });
   const catalogue = createCatalogue({ db: database.db, esimgo, notifier, logger, pricing: config.pricing, maxAgeMs: config.catalogueMaxAgeMs });
   await catalogue.load();
   await catalogue.syncIfStale();
@@ -83,7 +74,11 @@ async function wire(config: Config, endpoints: Endpoints, logger: Logger, option
       ...(endpoints.stripe.apiUrl ? { apiUrl: endpoints.stripe.apiUrl } : {}),
       settings: { checkoutExpiryMinutes: config.checkoutExpiryMinutes, webhookSecret: endpoints.stripe.webhookSecret },
     }),
-    returnUrls: (_channel, orderId) => telegramReturnUrls(botInfo.username, orderId),
+    returnUrls: (channel, orderId) => {
+      const part = parts.find((p) => p.channel === channel);
+      if (!part) throw new Error(`the ${channel} channel is not running`);
+      return part.returnUrls(orderId);
+    },
     notifier,
     logger,
     settings: {
@@ -94,25 +89,14 @@ async function wire(config: Config, endpoints: Endpoints, logger: Logger, option
     },
   });
 
-  const bot = createBot({
-    token,
-    apiRoot,
-    botInfo,
-    db: database.db,
-    catalogue,
-    shop,
-    logger,
-    settings: { adminIds, refundPolicy: config.refundPolicy, supportContact: config.supportContact, sandbox, lowBalanceThresholdMinor: config.lowBalanceThresholdMinor },
-  });
-  await registerCommands(bot.api, adminIds).catch((error: unknown) => logger.warn({ err: error }, "could not register bot commands"));
-
+  const attached = await Promise.all(parts.map((part) => part.attach({ catalogue, shop })));
   const server = await listen(
     createServer({
       db: database.db,
       logger,
       stripeWebhook: (raw, signature) => shop.handleStripeWebhook(raw, signature),
       esimgoCallback: (raw, signature) => shop.handleEsimGoCallback(raw, signature),
-      ...(config.telegram.mode === "webhook" ? { telegramWebhook: telegramWebhookRoute(bot, config.telegram.webhookSecret) } : {}),
+      ...Object.assign({}, ...attached.map((channel) => channel.routes)),
       mounts: endpoints.mounts,
     }),
     config.http,
@@ -125,7 +109,7 @@ async function wire(config: Config, endpoints: Endpoints, logger: Logger, option
   teardown.add("catalogue sync", () => periodicSync.stop());
   const worker = shop.startWorker();
   teardown.add("fulfilment worker", () => worker.stop());
-  await receiveUpdates(config.telegram, bot, teardown, logger);
+  for (const channel of attached) await channel.start();
 
   let resolveDone: () => void = () => {};
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
@@ -137,23 +121,13 @@ async function wire(config: Config, endpoints: Endpoints, logger: Logger, option
   return { url: server.url, done, stop };
 }
 
-function telegramWebhookRoute(bot: Bot<BotContext>, secretToken: string): (c: Context) => Promise<Response> {
-  return webhookCallback(bot, "hono", { secretToken });
-}
-
-async function receiveUpdates(telegram: Config["telegram"], bot: Bot<BotContext>, teardown: Teardown, logger: Logger): Promise<void> {
-  if (telegram.mode === "webhook") {
-    await bot.api.setWebhook(`${telegram.publicUrl}/webhooks/telegram`, { secret_token: telegram.webhookSecret, drop_pending_updates: false });
-    logger.info("telegram webhook set");
-    return;
+/** The chat channels this app runs: Telegram, WhatsApp, or both. */
+async function channelParts(config: Config, endpoints: Endpoints, db: Kysely<Database>, logger: Logger, teardown: Teardown): Promise<ChannelPart[]> {
+  const settings = { refundPolicy: config.refundPolicy, lowBalanceThresholdMinor: config.lowBalanceThresholdMinor, ...(config.supportContact ? { supportContact: config.supportContact } : {}) };
+  const parts: ChannelPart[] = [];
+  if (endpoints.telegram && config.telegram.mode !== "off") {
+    parts.push(await createTelegramPart({ endpoint: endpoints.telegram, config: config.telegram, adminIds: endpoints.adminIds, sandbox: endpoints.sandbox, settings, db, logger, teardown }));
   }
-  await bot.api.deleteWebhook();
-  // grammY rejects a stopped poll's pending retry delay; that is the normal end of polling, not a crash.
-  const polling = bot
-    .start({ drop_pending_updates: false, onStart: () => logger.info({ bot: bot.botInfo.username }, "long polling started") })
-    .catch((error: unknown) => logger.debug({ err: error }, "long polling ended"));
-  teardown.add("telegram polling", async () => {
-    await bot.stop();
-    await polling;
-  });
+  if (endpoints.whatsapp) parts.push(await createWhatsAppPart({ endpoint: endpoints.whatsapp, settings, db, logger }));
+  return parts;
 }

@@ -47,10 +47,28 @@ function isPostgresUrl(value: string): boolean {
   }
 }
 
-/** An eSIM Go on this machine is the standalone simulator (`npm run sim:esimgo`), never the real one. */
-function isLocalHost(value: string): boolean {
-  const host = new URL(value).hostname;
-  return host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+/**
+ * An eSIM Go on this machine is the standalone simulator (`npm run sim:esimgo`), never the real one: every way of
+ * writing this machine counts (localhost with its trailing dot, 0.0.0.0, ::1, IPv4-mapped IPv6, all of 127/8).
+ */
+export function isLocalHost(value: string): boolean {
+  const host = new URL(value).hostname.toLowerCase().replace(/\.$/, "").replace(/^\[(.*)\]$/, "$1");
+  if (host === "localhost" || host.endsWith(".localhost") || host === "0.0.0.0" || host === "::" || host === "::1") return true;
+  const mapped = /^::ffff:(.+)$/.exec(host)?.[1];
+  return isLoopbackV4(mapped ? ipv4OfMapped(mapped) : host);
+}
+
+function isLoopbackV4(host: string): boolean {
+  return /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** `::ffff:7f00:1` (how URL writes ::ffff:127.0.0.1) back to dotted form. */
+function ipv4OfMapped(rest: string): string {
+  if (rest.includes(".")) return rest;
+  const [high = "0", low = "0"] = rest.split(":");
+  const a = Number.parseInt(high, 16);
+  const b = Number.parseInt(low, 16);
+  return [a >> 8, a & 255, b >> 8, b & 255].join(".");
 }
 
 const schema = z.object({
@@ -87,7 +105,8 @@ const schema = z.object({
   PRICE_FIXED_FEE: money("the fixed fee added to every price", 0.5),
   PRICE_MIN_MARGIN: money("the minimum margin per sale", 1),
   PRICE_ROUNDING: z.preprocess(emptyAsUndefined, z.enum(["none", "99"], { error: "expected none or 99" }).default("99")),
-  CHECKOUT_EXPIRY_MINUTES: integer("minutes between 30 and 1440 (Stripe's limits)", 30, 1440).default(30),
+  // Stripe allows 30 min to 24 h; the link's expiry is rounded up to the minute plus one, so 1438 is the most.
+  CHECKOUT_EXPIRY_MINUTES: integer("minutes between 30 and 1438 (Stripe allows at most 24 hours; two minutes go to rounding)", 30, 1438).default(30),
   FULFILMENT_DEADLINE_MINUTES: integer("minutes between 5 and 10080", 5, 10080).default(120),
   CATALOGUE_MAX_AGE_HOURS: decimal("hours between 0.1 and 168", 0.1, 168).default(6),
   LOW_BALANCE_THRESHOLD: money("the provider balance that triggers a warning", 50),
@@ -98,7 +117,33 @@ const schema = z.object({
   ),
   SUPPORT_CONTACT: optionalString,
   SANDBOX_BALANCE: decimal("a simulated eSIM Go balance", 0, 1_000_000).default(1000),
+  SANDBOX_CHANNEL: z.preprocess(emptyAsUndefined, z.enum(["telegram", "whatsapp"], { error: "expected telegram or whatsapp" }).default("telegram")),
+  WHATSAPP_ACCESS_TOKEN: z.preprocess(emptyAsUndefined, z.string().regex(/^\S{20,}$/, "expected a Cloud API access token (a long string without spaces)").optional()),
+  WHATSAPP_PHONE_NUMBER_ID: z.preprocess(emptyAsUndefined, z.string().regex(/^\d{5,20}$/, "expected the numeric phone number id from Meta's app dashboard").optional()),
+  WHATSAPP_APP_SECRET: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9]{16,}$/, "expected the Meta app secret (letters and digits)").optional()),
+  WHATSAPP_VERIFY_TOKEN: z.preprocess(emptyAsUndefined, z.string().regex(/^\S{8,200}$/, "expected 8-200 characters without spaces, of your choosing").optional()),
+  WHATSAPP_API_URL: url("the Graph API base with its version, e.g. https://graph.facebook.com/v26.0").default("https://graph.facebook.com/v26.0"),
+  WHATSAPP_ADMIN_IDS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^\s*[A-Za-z0-9.]+(\s*,\s*[A-Za-z0-9.]+)*\s*$/, "expected comma-separated WhatsApp ids (phone numbers or business-scoped user ids)")
+      .transform((v) => v.split(",").map((id) => id.trim()))
+      .optional(),
+  ),
+  WHATSAPP_TEMPLATE_ESIM_READY: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z0-9_]{1,512}$/, "expected the name of an approved template (lowercase letters, digits, _)").optional()),
+  WHATSAPP_TEMPLATE_LANGUAGES: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^(en|ru|tr):[A-Za-z_]{2,10}(,(en|ru|tr):[A-Za-z_]{2,10})*$/, "expected language:code pairs, e.g. en:en_US,ru:ru,tr:tr")
+      .transform((v) => Object.fromEntries(v.split(",").map((pair) => pair.split(":") as [string, string])))
+      .optional(),
+  ),
 });
+
+/** The settings that make the WhatsApp channel: all of them, or none. */
+const WHATSAPP_KEYS = ["WHATSAPP_ACCESS_TOKEN", "WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN", "WHATSAPP_TEMPLATE_ESIM_READY"] as const;
 
 type RawConfig = z.infer<typeof schema>;
 
@@ -108,6 +153,8 @@ type RawConfig = z.infer<typeof schema>;
  */
 export type TelegramConfig = { adminIds: number[] } & (
   | { simulated: true; mode: "polling" }
+  /** No token while another channel runs (WhatsApp, real or the sandbox's): no Telegram bot at all. */
+  | { simulated: false; mode: "off" }
   | { simulated: false; token: string; apiRoot: string; mode: "polling" }
   | { simulated: false; token: string; apiRoot: string; mode: "webhook"; publicUrl: string; webhookSecret: string }
 );
@@ -120,12 +167,32 @@ export type EsimGoConfig =
   /** No ESIMGO_API_KEY: the sandbox starts a simulator with this balance. */
   | { simulated: true; embedded: true; balance: number };
 
+/**
+ * The WhatsApp Cloud API channel: on with every setting, off with none, or the sandbox's stand-in (no Telegram token
+ * and SANDBOX_CHANNEL=whatsapp). Half its settings is an error, never a silent "off".
+ */
+export type WhatsAppConfig =
+  | { mode: "off" }
+  | { mode: "simulated" }
+  | {
+      mode: "on";
+      accessToken: string;
+      phoneNumberId: string;
+      appSecret: string;
+      verifyToken: string;
+      apiUrl: string;
+      adminIds: string[];
+      /** The approved UTILITY template for messages outside the 24-hour window, and its language code per language. */
+      template: { name: string; languages: Record<"en" | "ru" | "tr", string> };
+    };
+
 /** Stripe, or (no key) the sandbox's checkout stand-in. */
 export type StripeConfig = { simulated: false; secretKey: string; webhookSecret: string; apiUrl?: string } | { simulated: true };
 
 export interface Config {
   nodeEnv: RawConfig["NODE_ENV"];
   telegram: TelegramConfig;
+  whatsapp: WhatsAppConfig;
   /** Public base of this server (PUBLIC_URL): Telegram's webhook, and the sandbox's payment links for a phone. */
   publicUrl?: string;
   database: { url?: string; dataDir: string };
@@ -143,11 +210,17 @@ export interface Config {
   supportContact?: string;
 }
 
-export type SimulatedParts = { database: boolean; esimgo: boolean; stripe: boolean; telegram: boolean };
+export type SimulatedParts = { database: boolean; esimgo: boolean; stripe: boolean; telegram: boolean; whatsapp: boolean };
 
 /** Which outside parts run as local stand-ins (or, for the database, embedded) because their setting is absent. */
 export function simulatedParts(config: Config): SimulatedParts {
-  return { database: !config.database.url, esimgo: config.esimgo.simulated, stripe: config.stripe.simulated, telegram: config.telegram.simulated };
+  return {
+    database: !config.database.url,
+    esimgo: config.esimgo.simulated,
+    stripe: config.stripe.simulated,
+    telegram: config.telegram.simulated,
+    whatsapp: config.whatsapp.mode === "simulated",
+  };
 }
 
 /** Parses and checks the whole environment at once, reporting every bad key together. */
@@ -174,6 +247,7 @@ function toConfig(raw: RawConfig): Config {
   return {
     nodeEnv: raw.NODE_ENV,
     telegram: { adminIds: raw.ADMIN_IDS ?? [], ...telegramOf(raw, publicUrl) },
+    whatsapp: whatsappOf(raw),
     ...(publicUrl ? { publicUrl } : {}),
     database: { url: raw.DATABASE_URL, dataDir: raw.DATA_DIR },
     esimgo: esimgoOf(raw),
@@ -200,13 +274,33 @@ function toConfig(raw: RawConfig): Config {
 }
 
 function telegramOf(raw: RawConfig, publicUrl: string | undefined): DistributiveOmit<TelegramConfig, "adminIds"> {
-  if (!raw.TELEGRAM_BOT_TOKEN) return { simulated: true, mode: "polling" };
+  if (!raw.TELEGRAM_BOT_TOKEN) return whatsappConfigured(raw) || raw.SANDBOX_CHANNEL === "whatsapp" ? { simulated: false, mode: "off" } : { simulated: true, mode: "polling" };
   const bot = { simulated: false as const, token: raw.TELEGRAM_BOT_TOKEN, apiRoot: withoutTrailingSlash(raw.TELEGRAM_API_ROOT) };
   if (raw.BOT_MODE === "webhook" && publicUrl && raw.TELEGRAM_WEBHOOK_SECRET) return { ...bot, mode: "webhook", publicUrl, webhookSecret: raw.TELEGRAM_WEBHOOK_SECRET };
   return { ...bot, mode: "polling" };
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+function whatsappConfigured(raw: RawConfig): boolean {
+  return WHATSAPP_KEYS.every((key) => raw[key] !== undefined);
+}
+
+function whatsappOf(raw: RawConfig): WhatsAppConfig {
+  if (whatsappConfigured(raw)) {
+    return {
+      mode: "on",
+      accessToken: raw.WHATSAPP_ACCESS_TOKEN!,
+      phoneNumberId: raw.WHATSAPP_PHONE_NUMBER_ID!,
+      appSecret: raw.WHATSAPP_APP_SECRET!,
+      verifyToken: raw.WHATSAPP_VERIFY_TOKEN!,
+      apiUrl: withoutTrailingSlash(raw.WHATSAPP_API_URL),
+      adminIds: raw.WHATSAPP_ADMIN_IDS ?? [],
+      template: { name: raw.WHATSAPP_TEMPLATE_ESIM_READY!, languages: { en: "en", ru: "ru", tr: "tr", ...raw.WHATSAPP_TEMPLATE_LANGUAGES } },
+    };
+  }
+  return !raw.TELEGRAM_BOT_TOKEN && raw.SANDBOX_CHANNEL === "whatsapp" ? { mode: "simulated" } : { mode: "off" };
+}
 
 function esimgoOf(raw: RawConfig): EsimGoConfig {
   const apiUrl = withoutTrailingSlash(raw.ESIMGO_API_URL);
@@ -221,7 +315,8 @@ function simulatedRaw(raw: RawConfig): SimulatedParts {
     database: !raw.DATABASE_URL,
     esimgo: !raw.ESIMGO_API_KEY || isLocalHost(raw.ESIMGO_API_URL),
     stripe: !raw.STRIPE_SECRET_KEY,
-    telegram: !raw.TELEGRAM_BOT_TOKEN,
+    telegram: !raw.TELEGRAM_BOT_TOKEN && !whatsappConfigured(raw) && raw.SANDBOX_CHANNEL === "telegram",
+    whatsapp: !raw.TELEGRAM_BOT_TOKEN && !whatsappConfigured(raw) && raw.SANDBOX_CHANNEL === "whatsapp",
   };
 }
 
@@ -242,12 +337,15 @@ function crossChecks(raw: RawConfig): string[] {
     if (!raw.TELEGRAM_WEBHOOK_SECRET) problems.push("TELEGRAM_WEBHOOK_SECRET: required when BOT_MODE=webhook");
     if (simulated.telegram) problems.push("TELEGRAM_BOT_TOKEN: required when BOT_MODE=webhook");
   }
+  const missing = WHATSAPP_KEYS.filter((key) => raw[key] === undefined);
+  if (missing.length > 0 && missing.length < WHATSAPP_KEYS.length) {
+    problems.push(...missing.map((key) => `${key}: required with the other WhatsApp settings (the channel needs all of ${WHATSAPP_KEYS.join(", ")})`));
+  }
   if (raw.NODE_ENV === "production") problems.push(...productionProblems(raw, simulated));
   return problems;
 }
 
 const PRODUCTION_KEYS: [keyof SimulatedParts, string][] = [
-  ["telegram", "TELEGRAM_BOT_TOKEN"],
   ["database", "DATABASE_URL"],
   ["esimgo", "ESIMGO_API_KEY"],
   ["stripe", "STRIPE_SECRET_KEY"],
@@ -259,8 +357,15 @@ function productionProblems(raw: RawConfig, simulated: SimulatedParts): string[]
       ? "ESIMGO_API_URL: must not point at this machine when NODE_ENV=production (a local eSIM Go is the simulator)"
       : `${key}: required when NODE_ENV=production (no simulated ${key.split("_")[0]?.toLowerCase()} in production)`,
   );
-  if (!raw.ADMIN_IDS?.length) problems.push("ADMIN_IDS: required when NODE_ENV=production (who gets alerts and admin commands)");
+  if (!raw.TELEGRAM_BOT_TOKEN && !whatsappConfigured(raw)) {
+    problems.push("TELEGRAM_BOT_TOKEN: required when NODE_ENV=production unless WhatsApp is configured (a shop needs at least one real channel)");
+  }
+  if (raw.TELEGRAM_BOT_TOKEN && !raw.ADMIN_IDS?.length) problems.push("ADMIN_IDS: required when NODE_ENV=production (who gets alerts and admin commands)");
+  if (whatsappConfigured(raw) && !raw.WHATSAPP_ADMIN_IDS?.length) problems.push("WHATSAPP_ADMIN_IDS: required when NODE_ENV=production with WhatsApp (who gets alerts and admin commands there)");
   if (raw.STRIPE_API_URL) problems.push("STRIPE_API_URL: must be unset when NODE_ENV=production (it points Stripe at a stand-in)");
+  if (raw.STRIPE_SECRET_KEY && /^(sk|rk)_test_/.test(raw.STRIPE_SECRET_KEY)) {
+    problems.push("STRIPE_SECRET_KEY: a test key cannot take real money: production needs sk_live_... or rk_live_... (a test payment would buy a real eSIM)");
+  }
   return problems;
 }
 
@@ -268,11 +373,14 @@ function productionProblems(raw: RawConfig, simulated: SimulatedParts): string[]
 export function secretValues(config: Config): string[] {
   const { telegram, esimgo, stripe } = config;
   return [
-    telegram.simulated ? undefined : telegram.token,
+    "token" in telegram ? telegram.token : undefined,
     telegram.mode === "webhook" ? telegram.webhookSecret : undefined,
     "apiKey" in esimgo ? esimgo.apiKey : undefined,
     stripe.simulated ? undefined : stripe.secretKey,
     stripe.simulated ? undefined : stripe.webhookSecret,
+    config.whatsapp.mode === "on" ? config.whatsapp.accessToken : undefined,
+    config.whatsapp.mode === "on" ? config.whatsapp.appSecret : undefined,
+    config.whatsapp.mode === "on" ? config.whatsapp.verifyToken : undefined,
     ...passwordForms(config.database.url),
   ].filter((v): v is string => typeof v === "string" && v.length >= 6);
 }

@@ -47,6 +47,7 @@ export type OrderEventType =
   | "placed"
   | "adopted"
   | "replacing"
+  | "placing_stuck"
   | "retry_scheduled"
   | "retry_requested"
   | "awaiting_balance"
@@ -134,6 +135,10 @@ export interface OrdersTable {
   deadline_at: NullableTimestamp;
   esimgo_order_reference: string | null;
   placing_started_at: NullableTimestamp;
+  /** When the last POST /orders ended without a clear answer; null while one is in flight or none was sent. */
+  placing_ended_at: NullableTimestamp;
+  /** eSIM Go answered that POST (a 5xx): it is not running anywhere any more. */
+  placing_answered: Generated<boolean>;
   attempts: Generated<number>;
   next_attempt_at: NullableTimestamp;
   locked_until: NullableTimestamp;

@@ -13,8 +13,11 @@ export interface Fulfilment {
 }
 
 const MAX_STEPS_PER_CLAIM = 8;
-/** A lease is renewed every third of its length for at most ten lengths: a hung step cannot hold an order forever. */
-const MAX_LEASE_RENEWALS = 30;
+/**
+ * A lease is renewed every third of its length while a step runs, for as long as a step can take (the provider client
+ * times out every request; a rate-limited queue can still be long): a hung step holds an order at most this long.
+ */
+const MAX_HOLD_MS = 30 * 60_000;
 
 /** The fulfilment worker: `concurrency` lanes, each claiming due orders like a separate worker. */
 export function createFulfilment(deps: FulfilmentDeps): Fulfilment {
@@ -57,13 +60,16 @@ function createLane(deps: FulfilmentDeps): Fulfilment {
    */
   function keepLease(orderId: number): () => Promise<void> {
     let renewal: Promise<unknown> = Promise.resolve();
-    let renewals = 0;
+    const every = Math.max(Math.floor(leaseMs / 3), 50);
+    let renewals = Math.ceil(MAX_HOLD_MS / every);
     const timer = setInterval(() => {
-      if (++renewals > MAX_LEASE_RENEWALS) return clearInterval(timer);
-      renewal = renewLease(deps.db, orderId, settings.workerId, new Date(deps.now().getTime() + leaseMs)).catch((error: unknown) =>
-        lane.log.warn({ orderId, err: error }, "lease renewal failed"),
+      if (--renewals < 0) return clearInterval(timer);
+      renewal = renewLease(deps.db, orderId, settings.workerId, new Date(deps.now().getTime() + leaseMs)).then(
+        // Lost (expired and taken): the steps check their lease again before any provider call.
+        (held) => held || lane.log.warn({ orderId }, "lease lost while working on the order"),
+        (error: unknown) => lane.log.warn({ orderId, err: error }, "lease renewal failed"),
       );
-    }, Math.max(Math.floor(leaseMs / 3), 50));
+    }, every);
     timer.unref();
     return async () => {
       clearInterval(timer);

@@ -1,6 +1,6 @@
 import type { Order } from "../db/schema.ts";
 import { EsimGoError, type OrderItem } from "../esimgo/index.ts";
-import { causeOf, countOrderEvents, RELEASED } from "../orders/index.ts";
+import { causeOf, countOrderEvents, RELEASED, renewLease } from "../orders/index.ts";
 import { DONE, type Lane, type StepResult } from "./tools.ts";
 
 /** Step 1: `paid` → `placing` (recorded BEFORE the POST) → the provider order → `placed`. */
@@ -11,7 +11,7 @@ export async function startPlacing(lane: Lane, order: Order): Promise<StepResult
   const placing = await lane.moveTo(
     order,
     ["paid"],
-    { status: "placing", placing_started_at: lane.deps.now(), ...lane.lease() },
+    { status: "placing", placing_started_at: lane.deps.now(), ...POST_IN_FLIGHT, ...lane.lease() },
     { type: "placing", detail: { worker: lane.settings.workerId } },
   );
   return placing ? placeAtProvider(lane, placing) : DONE;
@@ -26,8 +26,17 @@ function orderItems(order: Order): OrderItem[] {
   return [{ bundle: order.bundle_name, quantity: order.quantity, ...(order.target_iccid ? { iccids: [order.target_iccid] } : {}) }];
 }
 
+/** What `placing` records while a POST /orders may be running: no end, no answer yet. */
+export const POST_IN_FLIGHT = { placing_ended_at: null, placing_answered: false } as const;
+
 /** POST /orders for an order in `placing`; never called twice for one attempt (reconciliation decides on a re-POST). */
 export async function placeAtProvider(lane: Lane, order: Order): Promise<StepResult> {
+  // A worker that lost its lease (it stalled; another took the order over) must not buy anything.
+  const until = new Date(lane.deps.now().getTime() + lane.settings.leaseSeconds * 1000);
+  if (!(await renewLease(lane.deps.db, order.id, lane.settings.workerId, until))) {
+    lane.log.warn({ orderId: order.id }, "lease lost before POST /orders; the order is left to its new holder");
+    return DONE;
+  }
   let result: { orderReference: string | null; totalMinor?: number; currency?: string };
   try {
     result = await lane.deps.esimgo.placeOrder(orderItems(order));
@@ -47,8 +56,12 @@ async function onPlaceError(lane: Lane, order: Order, error: unknown): Promise<S
   if (kind === "invalid_request" || kind === "not_found") {
     return lane.fail(order, `order ${order.id}: eSIM Go refused ${order.bundle_name}: ${causeOf(error)}`, "unavailable");
   }
-  // Anything else may have reached the provider: stay in `placing` so the next attempt reconciles first.
-  await lane.scheduleRetry(order, error, { atMs: Math.max(lane.settings.reconcileGraceSeconds * 1000, lane.settings.retryBaseMs) });
+  // Anything else may have reached the provider: stay in `placing` so the next attempt reconciles first. A 5xx that
+  // eSIM Go answered runs nowhere any more: look at once. A timeout or a dropped connection may still be running there:
+  // look once the grace has passed, counted from now (the request ended only now, after its wait in the queue).
+  const answered = error instanceof EsimGoError && (error.status ?? 0) >= 500;
+  const wait = answered ? lane.settings.retryBaseMs : Math.max(lane.settings.reconcileGraceSeconds * 1000, lane.settings.retryBaseMs);
+  await lane.scheduleRetry(order, error, { atMs: wait, also: { placing_ended_at: lane.deps.now(), placing_answered: answered } });
   return DONE;
 }
 

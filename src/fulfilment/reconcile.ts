@@ -1,7 +1,8 @@
 import type { Order } from "../db/schema.ts";
 import type { OrderSummary } from "../esimgo/index.ts";
 import { knownIccids } from "../esims/index.ts";
-import { placeAtProvider, recordPlaced, refundedBeforePlacing } from "./place.ts";
+import { appendOrderEventOnce, causeOf } from "../orders/index.ts";
+import { placeAtProvider, POST_IN_FLIGHT, recordPlaced, refundedBeforePlacing } from "./place.ts";
 import { DONE, type Lane, type StepResult } from "./tools.ts";
 
 /** eSIM Go stamps createdAt with its own clock: the order list is searched from this long before placing began. */
@@ -13,13 +14,14 @@ const RECONCILE_CLOCK_SKEW_MS = 5 * 60_000;
  * can no longer be in flight and none exists is the order placed again.
  */
 export async function reconcile(lane: Lane, order: Order): Promise<StepResult> {
-  const { deps, settings } = lane;
+  const { deps } = lane;
   const startedAt = order.placing_started_at ?? order.updated_at;
-  const settledAt = startedAt.getTime() + settings.reconcileGraceSeconds * 1000;
+  const settledAt = settledTime(lane, order, startedAt);
   let summaries: OrderSummary[];
   try {
     summaries = await deps.esimgo.listOrders({ createdFrom: new Date(startedAt.getTime() - RECONCILE_CLOCK_SKEW_MS) });
   } catch (error) {
+    if (lane.deadlinePassed(order)) await alertStuckOnce(lane, order, error);
     await lane.scheduleRetry(order, error);
     return DONE;
   }
@@ -32,8 +34,31 @@ export async function reconcile(lane: Lane, order: Order): Promise<StepResult> {
   }
   if (lane.deadlinePassed(order)) return lane.fail(order, `order ${order.id}: no provider order exists and the deadline passed`, "deadline");
   if (refundedBeforePlacing(order)) return lane.fail(order, `order ${order.id}: refunded before it was fulfilled`, "unavailable");
-  const again = await lane.moveTo(order, ["placing"], { placing_started_at: deps.now(), ...lane.lease() }, { type: "replacing", detail: { listed: summaries.length } });
+  const again = await lane.moveTo(order, ["placing"], { placing_started_at: deps.now(), ...POST_IN_FLIGHT, ...lane.lease() }, { type: "replacing", detail: { listed: summaries.length } });
   return again ? placeAtProvider(lane, again) : DONE;
+}
+
+/**
+ * From when no POST of ours can still be running at eSIM Go: at once after an answered 5xx; the grace after a
+ * timeout or dropped connection (counted from its end); the grace after placing began when a worker crashed mid-POST.
+ */
+function settledTime(lane: Lane, order: Order, startedAt: Date): number {
+  if (order.placing_answered && order.placing_ended_at) return order.placing_ended_at.getTime();
+  return (order.placing_ended_at ?? startedAt).getTime() + lane.settings.reconcileGraceSeconds * 1000;
+}
+
+/**
+ * Past its deadline and eSIM Go's order list still unreadable: whether an eSIM was bought is unknown, so nothing is
+ * refunded by itself. The admins are told once, with what to do (check eSIM Go, then /refund or /retry).
+ */
+async function alertStuckOnce(lane: Lane, order: Order, error: unknown): Promise<void> {
+  if (!(await appendOrderEventOnce(lane.deps.db, order.id, "placing_stuck", { cause: causeOf(error) }))) return;
+  await lane.deps.notifier.admins({
+    type: "fulfilment_failed",
+    orderId: order.id,
+    cause: `order ${order.id}: past its deadline and eSIM Go's order list cannot be read (${causeOf(error)}); check eSIM Go for an order of ${order.bundle_name}, then /retry ${order.id} or /refund ${order.id}`,
+    willRetry: true,
+  });
 }
 
 /**

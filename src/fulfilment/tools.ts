@@ -51,8 +51,8 @@ export interface Lane {
   lease(): OrderUpdate;
   /** A guarded transition that happens only while this lane holds the order. */
   moveTo(order: Order, from: OrderStatus[], set: OrderSet, event: Transition["event"]): Promise<Order | undefined>;
-  /** Leaves the order where it is, due again after a backoff (or at `atMs`), lease released. */
-  scheduleRetry(order: Order, error: unknown, options?: { atMs?: number; silent?: boolean }): Promise<void>;
+  /** Leaves the order where it is, due again after a backoff (or at `atMs`), lease released; `also` sets more fields. */
+  scheduleRetry(order: Order, error: unknown, options?: { atMs?: number; silent?: boolean; also?: OrderSet }): Promise<void>;
   /** The order cannot be served: `failed`, a fresh refund pending, people told by `onFailed`. */
   fail(order: Order, cause: string, reason: FailureReason): Promise<StepResult>;
   deadlinePassed(order: Order): boolean;
@@ -74,7 +74,7 @@ export function createLaneTools(deps: FulfilmentDeps, log: Logger): Lane {
     const updated = await moveTo(
       order,
       [order.status],
-      { attempts, last_error: cause, next_attempt_at: new Date(deps.now().getTime() + delay), ...RELEASED },
+      { ...options.also, attempts, last_error: cause, next_attempt_at: new Date(deps.now().getTime() + delay), ...RELEASED },
       { type: "retry_scheduled", detail: { status: order.status, attempts, cause, inMs: delay } },
     );
     if (!updated) return;

@@ -135,9 +135,10 @@ export function createRefunder(deps: RefunderDeps): Refunder {
   async function markForOperatorRefund(order: Order): Promise<Order | undefined> {
     const notYetRefunded = { ...NEW_REFUND, updated_at: deps.now() };
     const event = { type: "refund_requested", detail: { by: "operator", status: order.status } } as const;
-    // Nothing was bought at the provider yet: stop fulfilment and refund.
+    // Nothing was bought at the provider yet (or, for `placing`, the operator checked eSIM Go and found nothing):
+    // stop fulfilment and refund.
     const stopped = await transitionOrder(deps.db, order.id, {
-      from: ["paid", "awaiting_balance"],
+      from: ["paid", "awaiting_balance", "placing"],
       set: { ...notYetRefunded, status: "failed", last_error: "refunded by the operator", next_attempt_at: null },
       event,
     });

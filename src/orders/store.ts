@@ -11,6 +11,16 @@ export async function appendOrderEvent(db: Executor, orderId: number, type: Orde
     .execute();
 }
 
+/** Appends the event unless the order already has one of this type; false when it had. */
+export async function appendOrderEventOnce(db: Kysely<Database>, orderId: number, type: OrderEventType, detail?: unknown): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    await trx.selectFrom("orders").select("id").where("id", "=", orderId).forUpdate().executeTakeFirst();
+    if ((await countOrderEvents(trx, orderId, type)) > 0) return false;
+    await appendOrderEvent(trx, orderId, type, detail);
+    return true;
+  });
+}
+
 export async function findOrder(db: Executor, orderId: number): Promise<Order | undefined> {
   return db.selectFrom("orders").selectAll().where("id", "=", orderId).executeTakeFirst();
 }

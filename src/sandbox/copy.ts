@@ -20,6 +20,7 @@ const PARTS_EN: Record<keyof SimulatedParts, string> = {
   esimgo: "eSIM Go (local simulator)",
   stripe: "Stripe (local checkout page)",
   telegram: "Telegram (this terminal)",
+  whatsapp: "WhatsApp (this terminal)",
 };
 
 export const SANDBOX_COPY: Record<SandboxLanguage, SandboxCopy> = {

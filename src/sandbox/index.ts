@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { type Config, simulatedParts, type SimulatedParts } from "../config.ts";
-import type { Endpoints } from "../endpoints.ts";
+import type { Endpoints, WhatsAppEndpoint } from "../endpoints.ts";
 import type { Logger } from "../logger.ts";
 import { Teardown } from "../teardown.ts";
 import { SANDBOX_COPY, type SandboxCopy, type SandboxLanguage } from "./copy.ts";
@@ -83,7 +83,8 @@ async function start(config: Config, options: SandboxOptions, teardown: Teardown
     endpoints: {
       esimgo,
       stripe: stripe.endpoint,
-      telegram: telegram.endpoint,
+      ...(telegram.endpoint ? { telegram: telegram.endpoint } : {}),
+      ...(config.whatsapp.mode === "on" ? { whatsapp: whatsappEndpointOf(config.whatsapp) } : {}),
       adminIds: telegram.terminal ? [...config.telegram.adminIds, SANDBOX_USER.id] : config.telegram.adminIds,
       sandbox,
       mounts: stripe.mounts,
@@ -140,18 +141,24 @@ async function stripeEndpoint(config: Config, copy: SandboxCopy, load: Load, tea
 }
 
 interface TelegramEndpoint {
-  endpoint: Endpoints["telegram"];
+  endpoint: Endpoints["telegram"] | undefined;
   /** Set when Telegram is the stand-in: the chat happens in the terminal. */
   terminal?: { sim: TelegramStandIn; chatPackage: TelegramSimPackage };
 }
 
 async function telegramEndpoint(config: Config, load: Load, teardown: Teardown): Promise<TelegramEndpoint> {
   const { telegram } = config;
+  if (telegram.mode === "off") return { endpoint: undefined };
   if (!telegram.simulated) return { endpoint: { token: telegram.token, apiRoot: telegram.apiRoot } };
   const chatPackage = await load("telegram");
   const sim = await chatPackage.startTelegramSim({ port: 0 });
   teardown.add("telegram stand-in", () => sim.close());
   return { endpoint: { token: sim.token, apiRoot: sim.apiRoot, botInfo: sim.botInfo }, terminal: { sim, chatPackage } };
+}
+
+function whatsappEndpointOf(whatsapp: Extract<Config["whatsapp"], { mode: "on" }>): WhatsAppEndpoint {
+  const { mode: _mode, ...endpoint } = whatsapp;
+  return endpoint;
 }
 
 function partsOf(simulated: SimulatedParts): (keyof SimulatedParts)[] {

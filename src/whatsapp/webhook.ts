@@ -33,6 +33,7 @@ const status = z.object({
   status: z.string(),
   timestamp: z.string().optional(),
   recipient_id: z.string().optional(),
+  recipient_user_id: z.string().optional(),
   errors: z.array(z.object({ code: z.number(), title: z.string().optional() })).optional(),
 });
 
@@ -90,7 +91,9 @@ export function readWebhook(payload: unknown, phoneNumberId: string): { messages
         if (sender) messages.push({ id: message.id, ...sender, ...(message.timestamp ? { sentAt: Number(message.timestamp) } : {}), what: kindOf(message) });
       }
       for (const update of value.statuses ?? []) {
-        statuses.push({ messageId: update.id, status: update.status, ...(update.recipient_id ? { recipient: update.recipient_id } : {}), errorCodes: (update.errors ?? []).map((e) => e.code) });
+        // The recipient as we know them: by business-scoped user id when Meta sends one, like the messages.
+        const recipient = update.recipient_user_id ?? update.recipient_id;
+        statuses.push({ messageId: update.id, status: update.status, ...(recipient ? { recipient } : {}), errorCodes: (update.errors ?? []).map((e) => e.code) });
       }
     }
   }

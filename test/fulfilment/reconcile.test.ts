@@ -34,15 +34,15 @@ describe.each(testDatabaseTargets())("leases and reconciliation on $kind", (targ
 
   const delivered = (...ids: number[]) => async () => (await Promise.all(ids.map(order))).every((o) => o.status === "delivered");
 
-  it("keeps the lease of a step slower than the lease: a second worker neither takes the order nor orders again", async () => {
-    // A one-second lease (and reconcile grace) against a provider that takes 2.5 s to answer the order.
-    await start({ settings: { leaseSeconds: 1 } });
+  it("keeps the lease of a step far slower than the lease: a second worker neither takes the order nor orders again", async () => {
+    // A quarter-second lease (and reconcile grace) against a provider that takes 12.5 lease lengths to answer.
+    await start({ settings: { leaseSeconds: 0.25 } });
     const second = h.makeShop({ workerId: "worker-b" });
     const paid = await paidOrder();
-    h.esimSim.faults.inject({ method: "POST", path: "/orders", times: 1, delayMs: 2_500 });
+    h.esimSim.faults.inject({ method: "POST", path: "/orders", times: 1, delayMs: 3_125 });
 
     const first = h.shop.runDueOnce();
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await new Promise((resolve) => setTimeout(resolve, 2_800));
     // Without a renewed lease this worker would find no provider order yet, past the grace, and place a second one.
     await second.runDueOnce();
     await first;
@@ -54,6 +54,25 @@ describe.each(testDatabaseTargets())("leases and reconciliation on $kind", (targ
     const story = await h.shop.orderStory(paid.id);
     expect(story?.events.map((e) => e.type)).not.toContain("replacing");
     expect(h.notifier.adminAlerts.filter((a) => a.type === "fulfilment_failed")).toEqual([]);
+  });
+
+  it("recovers within seconds when the first two POST /orders answer 500: no lease-long wait, one provider order", async () => {
+    await start({ settings: { leaseSeconds: 60 } });
+    const paid = await paidOrder();
+    h.esimSim.faults.inject({ method: "POST", path: "/orders", answer: "http500", times: 2 });
+    const worker = h.shop.startWorker();
+    try {
+      const deadline = Date.now() + 30_000;
+      while (!(await delivered(paid.id)()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      await worker.stop();
+    }
+    const row = await order(paid.id);
+    expect(row.status).toBe("delivered");
+    expect(row.delivered_at!.getTime() - row.paid_at!.getTime()).toBeLessThan(30_000);
+    expect(h.esimSim.control.placedOrders()).toHaveLength(1);
+    const story = (await h.shop.orderStory(paid.id))?.events.map((e) => e.type);
+    expect(story?.filter((type) => type === "replacing")).toHaveLength(2);
   });
 
   it("adopts each order's own provider order: a new eSIM order never takes a top-up of the same bundle", async () => {

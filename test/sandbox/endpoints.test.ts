@@ -42,7 +42,7 @@ describe("startSandbox", () => {
       expect(endpoints).toMatchObject({ adminIds: [42, SANDBOX_USER.id], sandbox: true, mounts: [] });
       expect(endpoints.esimgo.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v2\.4$/);
       expect(endpoints.stripe).toMatchObject({ secretKey: expect.stringMatching(/^sk_test_/), webhookSecret: expect.stringMatching(/^whsec_/), apiUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
-      expect(endpoints.telegram.botInfo?.is_bot).toBe(true);
+      expect(endpoints.telegram?.botInfo?.is_bot).toBe(true);
       const organisation = await fetch(`${endpoints.esimgo.apiUrl}/organisation`, { headers: { "x-api-key": endpoints.esimgo.apiKey } });
       expect(await organisation.json()).toMatchObject({ balance: 1000 });
 

@@ -1,0 +1,78 @@
+import { Api, type Bot, webhookCallback } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import type { Kysely } from "kysely";
+import type { ChannelPart } from "../channel-part.ts";
+import type { Config } from "../config.ts";
+import type { Database } from "../db/schema.ts";
+import type { Logger } from "../logger.ts";
+import type { Teardown } from "../teardown.ts";
+import type { BotContext } from "./context.ts";
+import { createBot } from "./index.ts";
+import { registerCommands } from "./commands.ts";
+import { createTelegramOutbox, sandboxMarkerIn, telegramReturnUrls } from "./outbox.ts";
+
+export interface TelegramPartDeps {
+  endpoint: { token: string; apiRoot: string; botInfo?: UserFromGetMe };
+  /** Polling or webhook, and the bot's settings. */
+  config: Exclude<Config["telegram"], { mode: "off" }>;
+  adminIds: number[];
+  sandbox: boolean;
+  settings: { refundPolicy: string; supportContact?: string; lowBalanceThresholdMinor: number };
+  db: Kysely<Database>;
+  logger: Logger;
+  teardown: Teardown;
+}
+
+/** The Telegram bot as the app wires it. */
+export async function createTelegramPart(deps: TelegramPartDeps): Promise<ChannelPart> {
+  const { token, apiRoot } = deps.endpoint;
+  // The payment link's return URL needs the bot's username before the shop exists.
+  const botInfo = deps.endpoint.botInfo ?? (await new Api(token, { apiRoot }).getMe());
+  const outbox = createTelegramOutbox({
+    api: new Api(token, { apiRoot }),
+    adminIds: deps.adminIds,
+    logger: deps.logger,
+    ...(deps.sandbox ? { sandboxMarker: sandboxMarkerIn(deps.db) } : {}),
+  });
+  return {
+    channel: "telegram",
+    outbox,
+    returnUrls: (orderId) => telegramReturnUrls(botInfo.username, orderId),
+    async attach({ catalogue, shop }) {
+      const bot = createBot({
+        token,
+        apiRoot,
+        botInfo,
+        db: deps.db,
+        catalogue,
+        shop,
+        logger: deps.logger,
+        settings: { adminIds: deps.adminIds, sandbox: deps.sandbox, ...deps.settings },
+      });
+      await registerCommands(bot.api, deps.adminIds).catch((error: unknown) => deps.logger.warn({ err: error }, "could not register bot commands"));
+      const { config } = deps;
+      return {
+        routes: config.mode === "webhook" ? { telegramWebhook: webhookCallback(bot, "hono", { secretToken: config.webhookSecret }) } : {},
+        start: () => receiveUpdates(deps, bot),
+      };
+    },
+  };
+}
+
+async function receiveUpdates(deps: TelegramPartDeps, bot: Bot<BotContext>): Promise<void> {
+  const { config, logger } = deps;
+  if (config.mode === "webhook") {
+    await bot.api.setWebhook(`${config.publicUrl}/webhooks/telegram`, { secret_token: config.webhookSecret, drop_pending_updates: false });
+    logger.info("telegram webhook set");
+    return;
+  }
+  await bot.api.deleteWebhook();
+  // grammY rejects a stopped poll's pending retry delay; that is the normal end of polling, not a crash.
+  const polling = bot
+    .start({ drop_pending_updates: false, onStart: () => logger.info({ bot: bot.botInfo.username }, "long polling started") })
+    .catch((error: unknown) => logger.debug({ err: error }, "long polling ended"));
+  deps.teardown.add("telegram polling", async () => {
+    await bot.stop();
+    await polling;
+  });
+}
