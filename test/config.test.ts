@@ -29,7 +29,7 @@ function problemsOf(env: Record<string, string>): string[] {
 describe("configuration", () => {
   it("starts with nothing set: every outside part simulated, documented defaults", () => {
     const config = parseConfig({});
-    expect(simulatedParts(config)).toEqual({ database: true, esimgo: true, stripe: true, telegram: true });
+    expect(simulatedParts(config)).toEqual({ database: true, esimgo: true, stripe: true, telegram: true, whatsapp: false });
     expect(config.http.port).toBe(3000);
     expect(config.database.dataDir).toBe("./data");
     expect(config.telegram).toEqual({ simulated: true, mode: "polling", adminIds: [] });
@@ -71,7 +71,7 @@ describe("configuration", () => {
 
   it("accepts a complete production setup", () => {
     const config = parseConfig({ ...REAL, NODE_ENV: "production" });
-    expect(simulatedParts(config)).toEqual({ database: false, esimgo: false, stripe: false, telegram: false });
+    expect(simulatedParts(config)).toEqual({ database: false, esimgo: false, stripe: false, telegram: false, whatsapp: false });
     expect(config.telegram.adminIds).toEqual([111, 222]);
     expect(config.stripe).toEqual({ simulated: false, secretKey: REAL.STRIPE_SECRET_KEY, webhookSecret: REAL.STRIPE_WEBHOOK_SECRET });
     expect(config.esimgo).toEqual({ simulated: false, apiKey: REAL.ESIMGO_API_KEY, apiUrl: "https://api.esim-go.com/v2.4" });
@@ -193,4 +193,57 @@ describe("logger scrubbing, harder cases", () => {
     expect(output).toContain("database down");
     expect(output).toMatch(/"url":"postgresql:\/\/shop:\[REDACTED\]@db\.internal:5432\/shop"/);
   });
+});
+
+const WHATSAPP = {
+  WHATSAPP_ACCESS_TOKEN: "EAAGwhatsappaccesstoken0123456789",
+  WHATSAPP_PHONE_NUMBER_ID: "106540352242922",
+  WHATSAPP_APP_SECRET: "0123456789abcdef0123456789abcdef",
+  WHATSAPP_VERIFY_TOKEN: "verify-me-please",
+  WHATSAPP_TEMPLATE_ESIM_READY: "esim_ready",
+  WHATSAPP_ADMIN_IDS: "447700900123,US.13491208655302741918",
+};
+
+describe("configuration: channels and the hardening of money settings", () => {
+  it("runs WhatsApp alone, Telegram alone, or both; the sandbox chats on the channel SANDBOX_CHANNEL names", () => {
+    const { TELEGRAM_BOT_TOKEN: _token, ...withoutTelegram } = REAL;
+    const whatsappOnly = parseConfig({ ...withoutTelegram, ...WHATSAPP, NODE_ENV: "production" });
+    expect(whatsappOnly.telegram).toMatchObject({ simulated: false, mode: "off" });
+    expect(whatsappOnly.whatsapp).toMatchObject({ mode: "on", phoneNumberId: "106540352242922", adminIds: ["447700900123", "US.13491208655302741918"], template: { name: "esim_ready", languages: { en: "en", ru: "ru", tr: "tr" } } });
+    expect(parseConfig({ ...REAL, ...WHATSAPP })).toMatchObject({ telegram: { mode: "polling", simulated: false }, whatsapp: { mode: "on" } });
+    expect(parseConfig({ SANDBOX_CHANNEL: "whatsapp" })).toMatchObject({ telegram: { mode: "off" }, whatsapp: { mode: "simulated" } });
+    expect(simulatedParts(parseConfig({ SANDBOX_CHANNEL: "whatsapp" }))).toMatchObject({ telegram: false, whatsapp: true });
+    expect(secretValues(whatsappOnly)).toEqual(expect.arrayContaining([WHATSAPP.WHATSAPP_ACCESS_TOKEN, WHATSAPP.WHATSAPP_APP_SECRET, WHATSAPP.WHATSAPP_VERIFY_TOKEN]));
+  });
+
+  it("refuses a half-configured WhatsApp, and a production start with no channel at all", () => {
+    const { WHATSAPP_APP_SECRET: _secret, WHATSAPP_TEMPLATE_ESIM_READY: _template, ...half } = WHATSAPP;
+    expect(problemsOf({ ...REAL, ...half })).toEqual([
+      expect.stringMatching(/^WHATSAPP_APP_SECRET: required with the other WhatsApp settings/),
+      expect.stringMatching(/^WHATSAPP_TEMPLATE_ESIM_READY: required with the other WhatsApp settings/),
+    ]);
+    const { TELEGRAM_BOT_TOKEN: _token, ...noChannel } = REAL;
+    expect(problemsOf({ ...noChannel, NODE_ENV: "production" })).toEqual([expect.stringMatching(/^TELEGRAM_BOT_TOKEN: required when NODE_ENV=production unless WhatsApp is configured/)]);
+    const { WHATSAPP_ADMIN_IDS: _admins, ...noAdmins } = WHATSAPP;
+    expect(problemsOf({ ...noChannel, ...noAdmins, NODE_ENV: "production" })).toEqual([expect.stringMatching(/^WHATSAPP_ADMIN_IDS: required when NODE_ENV=production/)]);
+  });
+
+  it("refuses a Stripe test key in production: a test payment must never buy a real eSIM", () => {
+    expect(problemsOf({ ...REAL, NODE_ENV: "production", STRIPE_SECRET_KEY: "sk_test_abcdefghijklmnop" })).toEqual([expect.stringMatching(/^STRIPE_SECRET_KEY: a test key cannot take real money/)]);
+    expect(problemsOf({ ...REAL, NODE_ENV: "production", STRIPE_SECRET_KEY: "rk_test_abcdefghijklmnop" })).toHaveLength(1);
+    expect(problemsOf({ ...REAL, NODE_ENV: "production", STRIPE_SECRET_KEY: "rk_live_abcdefghijklmnop" })).toEqual([]);
+  });
+
+  it("refuses a checkout expiry that would push a link past Stripe's 24 hours", () => {
+    expect(parseConfig({ CHECKOUT_EXPIRY_MINUTES: "1438" }).checkoutExpiryMinutes).toBe(1438);
+    for (const minutes of ["1439", "1440"]) expect(problemsOf({ CHECKOUT_EXPIRY_MINUTES: minutes })).toEqual([expect.stringMatching(/^CHECKOUT_EXPIRY_MINUTES: expected minutes between 30 and 1438/)]);
+  });
+
+  it.each(["http://0.0.0.0:4010/v2.4", "http://[::ffff:127.0.0.1]:4010/v2.4", "http://localhost.:4010/v2.4", "http://127.8.9.10/v2.4", "http://[::1]:4010/v2.4", "http://api.localhost/v2.4"])(
+    "counts %s as this machine: never a real eSIM Go, refused in production",
+    (url) => {
+      expect(simulatedParts(parseConfig({ ESIMGO_API_KEY: "k", ESIMGO_API_URL: url })).esimgo).toBe(true);
+      expect(problemsOf({ ...REAL, NODE_ENV: "production", ESIMGO_API_URL: url })).toContainEqual(expect.stringMatching(/^ESIMGO_API_URL: must not point at this machine/));
+    },
+  );
 });
