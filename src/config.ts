@@ -360,7 +360,8 @@ function productionProblems(raw: RawConfig, simulated: SimulatedParts): string[]
   if (!raw.TELEGRAM_BOT_TOKEN && !whatsappConfigured(raw)) {
     problems.push("TELEGRAM_BOT_TOKEN: required when NODE_ENV=production unless WhatsApp is configured (a shop needs at least one real channel)");
   }
-  if (raw.TELEGRAM_BOT_TOKEN && !raw.ADMIN_IDS?.length) problems.push("ADMIN_IDS: required when NODE_ENV=production (who gets alerts and admin commands)");
+  // Telegram is the channel unless WhatsApp is configured: its operators are named with it.
+  if (!whatsappConfigured(raw) && !raw.ADMIN_IDS?.length) problems.push("ADMIN_IDS: required when NODE_ENV=production (who gets alerts and admin commands)");
   if (whatsappConfigured(raw) && !raw.WHATSAPP_ADMIN_IDS?.length) problems.push("WHATSAPP_ADMIN_IDS: required when NODE_ENV=production with WhatsApp (who gets alerts and admin commands there)");
   if (raw.STRIPE_API_URL) problems.push("STRIPE_API_URL: must be unset when NODE_ENV=production (it points Stripe at a stand-in)");
   if (raw.STRIPE_SECRET_KEY && /^(sk|rk)_test_/.test(raw.STRIPE_SECRET_KEY)) {

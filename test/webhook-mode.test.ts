@@ -5,7 +5,8 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningApp, startApp } from "../src/start.ts";
 import { parseConfig } from "../src/config.ts";
-import { startTelegramSim } from "@esim-shop/telegram-sim";
+import { startEsimGoSim } from "@esim-shop/esimgo-sim";
+import { startTelegramSim, type SimMessage } from "@esim-shop/telegram-sim";
 import { freePort } from "./helpers/process.ts";
 
 const TOKEN = "7000001:AAH-webhook-mode-test-token_0123";
@@ -14,12 +15,14 @@ const traveller = { id: 5_550_001, first_name: "Ada", language_code: "en" };
 
 describe("telegram webhook mode", () => {
   let telegram: Awaited<ReturnType<typeof startTelegramSim>>;
+  let esimgo: Awaited<ReturnType<typeof startEsimGoSim>>;
   let app: RunningApp;
   let publicUrl: string;
   const scratch = mkdtempSync(path.join(tmpdir(), "esim-webhook-"));
 
   beforeAll(async () => {
     telegram = await startTelegramSim({ port: 0, token: TOKEN, botUsername: "webhook_test_bot" });
+    esimgo = await startEsimGoSim({ port: 0, catalogueSize: "small", rateLimitPerSecond: 0 });
     const port = await freePort();
     publicUrl = `http://127.0.0.1:${port}`;
     const config = parseConfig({
@@ -28,6 +31,8 @@ describe("telegram webhook mode", () => {
       BOT_MODE: "webhook",
       PUBLIC_URL: publicUrl,
       TELEGRAM_WEBHOOK_SECRET: SECRET,
+      ESIMGO_API_URL: esimgo.baseUrl,
+      ESIMGO_API_KEY: esimgo.apiKey,
       DATA_DIR: path.join(scratch, "data"),
       PORT: String(port),
       HOST: "127.0.0.1",
@@ -38,6 +43,7 @@ describe("telegram webhook mode", () => {
   afterAll(async () => {
     await app?.stop();
     await telegram?.close();
+    await esimgo?.close();
     rmSync(scratch, { recursive: true, force: true });
   });
 
@@ -61,4 +67,34 @@ describe("telegram webhook mode", () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(telegram.messages(traveller.id)).toHaveLength(before);
   });
+
+  it("runs one Pay once even when the checkout outlasts Telegram's patience: answered in time, never delivered again", async () => {
+    const buyer = { id: 5_550_002, first_name: "Bea", language_code: "en" };
+    const next = (after: number) => telegram.waitFor(buyer.id, (m) => m.from === "bot" && m.message_id > after, 30_000);
+    const press = async (message: SimMessage, data: RegExp) => {
+      const button = ((message.reply_markup?.inline_keyboard ?? []) as { text: string; callback_data?: string }[][]).flat().find((b) => b.callback_data && data.test(b.callback_data));
+      if (!button?.callback_data) throw new Error(`no button ${String(data)}`);
+      await telegram.pressButton(buyer, message.message_id, button.callback_data);
+    };
+    const latest = () => telegram.messages(buyer.id).filter((m) => m.from === "bot").at(-1)!;
+    await telegram.sendText(buyer, "Germany");
+    const chooser = await next(0);
+    await press(chooser, /^o:DE:0$/);
+    await telegram.waitFor(buyer.id, (m) => /eSIM plans/.test(m.plainText ?? m.text ?? ""), 30_000);
+    await press(latest(), /^b:DE:/);
+    await telegram.waitFor(buyer.id, (m) => /Price:/.test(m.plainText ?? m.text ?? ""), 30_000);
+    await press(latest(), /^k:DE:/);
+    await telegram.waitFor(buyer.id, (m) => /check your order/.test(m.plainText ?? m.text ?? ""), 30_000);
+
+    // eSIM Go takes 11 s to validate: longer than a webhook call may take.
+    const validatesBefore = esimgo.control.requestCount("POST /orders");
+    esimgo.faults.inject({ method: "POST", path: "/orders", times: 1, delayMs: 11_000 });
+    const before = latest().message_id;
+    await press(latest(), /^p:DE:/);
+    await telegram.waitFor(buyer.id, (m) => m.message_id > before && /payment link is ready/.test(m.plainText ?? m.text ?? ""), 40_000);
+    // Time for a second delivery of the same Pay to show, had Telegram been made to send it again.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(esimgo.control.requestCount("POST /orders") - validatesBefore).toBe(1);
+    expect(telegram.messages(buyer.id).filter((m) => /payment link is ready/.test(m.plainText ?? m.text ?? ""))).toHaveLength(1);
+  }, 90_000);
 });

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { Agent, request } from "undici";
 import type { z } from "zod";
 import { EsimGoError, isRetryable, kindForStatus } from "./errors.ts";
-import { RequestLimiter } from "./limiter.ts";
+import { RequestLimiter, type Priority } from "./limiter.ts";
 import { errorBody, normaliseKeys } from "./schemas.ts";
 
 export interface TransportOptions {
@@ -40,6 +40,15 @@ const BASE_BACKOFF_MS = 250;
 const MAX_WAIT_MS = 30_000;
 // Errors raised before a single byte reached the server: safe to call "transient" even for a transaction.
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT", "EHOSTUNREACH", "ENETUNREACH"]);
+
+/**
+ * What a paid order waits on goes first: placing it, reading the order list to reconcile, its install details.
+ * Browsing (compatibility, validation, usage) and the catalogue sync take what is left.
+ */
+export function priorityOf(call: Pick<Call, "method" | "path" | "delivery">): Priority {
+  if (call.delivery === "once") return "high";
+  return call.method === "GET" && /^\/(orders|esims\/assignments)(\/|$)/.test(call.path) ? "high" : "low";
+}
 
 export class Transport {
   private readonly agent: Agent;
@@ -86,7 +95,7 @@ export class Transport {
   }
 
   private async attempt(call: Call): Promise<Reply | EsimGoError> {
-    await this.limiter.acquire();
+    await this.limiter.acquire(priorityOf(call));
     let reply: Reply;
     try {
       reply = await this.dispatch(call);

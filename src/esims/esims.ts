@@ -47,12 +47,27 @@ export interface OwnedEsim {
   status: OrderStatus;
 }
 
+/** What eSIM Go said of a bundle on an eSIM changes rarely: asked once per half hour, not per tap. */
+const COMPATIBILITY_TTL_MS = 30 * 60_000;
+const COMPATIBILITY_ENTRIES = 20_000;
+
 export function createEsims(deps: EsimsDeps): Esims {
+  const compatibility = new Map<string, { compatible: boolean; until: number }>();
+  const compatible = async (iccid: string, bundle: string): Promise<boolean> => {
+    const key = `${iccid}:${bundle}`;
+    const known = compatibility.get(key);
+    if (known && known.until > deps.now().getTime()) return known.compatible;
+    const answer = await deps.esimgo.checkCompatibility(iccid, bundle);
+    compatibility.delete(key);
+    if (compatibility.size >= COMPATIBILITY_ENTRIES) compatibility.delete(compatibility.keys().next().value as string);
+    compatibility.set(key, { compatible: answer, until: deps.now().getTime() + COMPATIBILITY_TTL_MS });
+    return answer;
+  };
   return {
     customerEsims: (customerId, page) => customerEsims(deps, customerId, page),
     esimUsage: (customerId, iccid, opts) => esimUsage(deps, customerId, iccid, opts?.refresh ?? false),
     installDetails: (customerId, iccid) => installDetails(deps, customerId, iccid),
-    topUpOffers: (customerId, iccid, candidates) => topUpOffers(deps, customerId, iccid, candidates),
+    topUpOffers: (customerId, iccid, candidates) => topUpOffers(deps, compatible, customerId, iccid, candidates),
     ownedEsim: (customerId, iccid) => ownedEsim(deps.db, customerId, iccid),
     customerEsim: (customerId, iccid) => customerEsim(deps.db, customerId, iccid),
   };
@@ -156,13 +171,19 @@ export async function deliverableEsim(esim: Pick<EsimRow, "iccid" | "matching_id
   };
 }
 
-async function topUpOffers(deps: EsimsDeps, customerId: number, iccid: string, candidates: string[]): Promise<string[]> {
+async function topUpOffers(
+  deps: EsimsDeps,
+  isCompatible: (iccid: string, bundle: string) => Promise<boolean>,
+  customerId: number,
+  iccid: string,
+  candidates: string[],
+): Promise<string[]> {
   if (!(await ownedEsim(deps.db, customerId, iccid))) return [];
   const compatible: string[] = [];
   // One at a time: the provider allows 10 requests/s for the whole shop.
   for (const bundle of candidates.slice(0, 20)) {
     try {
-      if (await deps.esimgo.checkCompatibility(iccid, bundle)) compatible.push(bundle);
+      if (await isCompatible(iccid, bundle)) compatible.push(bundle);
     } catch (error) {
       deps.logger.warn({ iccid, bundle, err: error }, "compatibility check failed; offer left out");
     }

@@ -14,7 +14,9 @@ export type CheckoutOutcome =
   | { kind: "price_changed"; bundleName: string; priceMinor: number; currency: string }
   | { kind: "unavailable"; reason: "withdrawn" | "balance" | "provider" }
   | { kind: "incompatible" }
-  | { kind: "not_yours" };
+  | { kind: "not_yours" }
+  /** Too many unpaid links open, or too many checkouts in a minute: one customer must not use up the provider's budget. */
+  | { kind: "limit"; reason: "open_links" | "rate" };
 
 export interface CheckoutInput {
   customerId: number;
@@ -40,6 +42,11 @@ export interface CheckoutDeps {
   now: () => Date;
 }
 
+/** Unpaid payment links one customer may hold at once. */
+const MAX_OPEN_LINKS = 3;
+/** Checkouts (each an eSIM Go validate) one customer may start per minute. */
+const MAX_CHECKOUTS_PER_MINUTE = 6;
+
 /** A link closer than this to its expiry is not worth sending again. */
 const REUSE_MARGIN_MS = 2 * 60_000;
 const UNAVAILABLE_ALERT_INTERVAL_MS = 15 * 60_000;
@@ -48,6 +55,18 @@ type AlertOnce = (problem: "withdrawn" | "balance", bundleName: string, cause: s
 
 export function createCheckout(deps: CheckoutDeps): (input: CheckoutInput) => Promise<CheckoutOutcome> {
   const lastAlertAt = new Map<string, number>();
+  const recentCheckouts = new Map<number, number[]>();
+
+  /** At most MAX_CHECKOUTS_PER_MINUTE per customer in any minute; remembers this one when allowed. */
+  const withinRate = (customerId: number): boolean => {
+    const now = deps.now().getTime();
+    const recent = (recentCheckouts.get(customerId) ?? []).filter((at) => now - at < 60_000);
+    if (recent.length >= MAX_CHECKOUTS_PER_MINUTE) return false;
+    recentCheckouts.delete(customerId);
+    if (recentCheckouts.size >= 50_000) recentCheckouts.delete(recentCheckouts.keys().next().value as number);
+    recentCheckouts.set(customerId, [...recent, now]);
+    return true;
+  };
 
   // One alert per bundle and problem per quarter hour: every customer trying again must not page the admins again.
   const alertOnce: AlertOnce = async (problem, bundleName, cause) => {
@@ -67,6 +86,8 @@ export function createCheckout(deps: CheckoutDeps): (input: CheckoutInput) => Pr
     }
     const reusable = await reusableLink(deps, input);
     if (reusable) return reusable;
+    if ((await openLinks(deps.db, input.customerId)) >= MAX_OPEN_LINKS) return { kind: "limit", reason: "open_links" };
+    if (!withinRate(input.customerId)) return { kind: "limit", reason: "rate" };
 
     const quoted = await quote(deps, bundle, input, alertOnce);
     if ("kind" in quoted) return quoted;
@@ -132,6 +153,17 @@ async function reusableLink(deps: CheckoutDeps, input: CheckoutInput): Promise<C
     await transitionOrder(deps.db, order.id, { from: ["pending_payment"], set: { status: "expired" }, event: { type: "expired", detail: { why: "superseded by a new checkout" } } });
   }
   return undefined;
+}
+
+/** The customer's unpaid orders whose link still works. */
+async function openLinks(db: Kysely<Database>, customerId: number): Promise<number> {
+  const row = await db
+    .selectFrom("orders")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("customer_id", "=", customerId)
+    .where("status", "=", "pending_payment")
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 function openOrderQuery(db: Kysely<Database>, input: CheckoutInput) {

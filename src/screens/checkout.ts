@@ -47,6 +47,8 @@ function failureKey(outcome: Exclude<StoredCheckoutOutcome, { kind: "link" }>): 
       return "checkout-incompatible";
     case "not_yours":
       return "checkout-not-yours";
+    case "limit":
+      return `checkout-limit-${outcome.reason.replace("_", "-")}`;
     case "price_changed":
     case "error":
       return "checkout-failed";

@@ -1,6 +1,7 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { conversations, createConversation } from "@grammyjs/conversations";
-import { Bot, type ApiClientOptions, type Middleware } from "grammy";
+import { sequentialize } from "@grammyjs/runner";
+import { Bot, type ApiClientOptions, type Context, type Middleware } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Kysely } from "kysely";
 import { createCheckoutConversation, CHECKOUT_CONVERSATION } from "../../conversations/checkout.ts";
@@ -63,6 +64,9 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   const features: FeatureDeps = { db: deps.db, customers, catalogue: deps.catalogue, screens, shop: deps.shop, settings, adminIds: new Set(settings.adminIds) };
 
   bot.api.config.use(autoRetry(AUTO_RETRY));
+  // Chats are served side by side (the runner, concurrent webhook calls), each chat's updates one after another: a
+  // double tap on Pay is two updates in order, never two checkouts at once.
+  bot.use(sequentialize(chatKey));
   bot.use(contextSetup(deps.logger));
   bot.use(answerEveryCallbackQuery());
   bot.use(floodLimit(settings.rateLimit ?? DEFAULT_RATE_LIMIT));
@@ -93,6 +97,11 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
 
   bot.catch((error) => deps.logger.error({ err: error.error, update_id: error.ctx.update.update_id }, "update failed outside the error boundary"));
   return bot;
+}
+
+/** One queue per chat (a private chat's id is its person's); updates from no chat run freely. */
+function chatKey(ctx: Context): string | undefined {
+  return (ctx.chat?.id ?? ctx.from?.id)?.toString();
 }
 
 /**

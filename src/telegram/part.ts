@@ -1,3 +1,4 @@
+import { run } from "@grammyjs/runner";
 import { Api, type Bot, webhookCallback } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Kysely } from "kysely";
@@ -52,12 +53,16 @@ export async function createTelegramPart(deps: TelegramPartDeps): Promise<Channe
       await registerCommands(bot.api, deps.adminIds).catch((error: unknown) => deps.logger.warn({ err: error }, "could not register bot commands"));
       const { config } = deps;
       return {
-        routes: config.mode === "webhook" ? { telegramWebhook: webhookCallback(bot, "hono", { secretToken: config.webhookSecret }) } : {},
+        // Telegram gives a webhook call 10 s and sends the update again when it takes longer: answer by then and let
+        // the work go on (its chat stays serialised), so a slow checkout never runs twice.
+        routes: config.mode === "webhook" ? { telegramWebhook: webhookCallback(bot, "hono", { secretToken: config.webhookSecret, onTimeout: "return", timeoutMilliseconds: WEBHOOK_ANSWER_MS }) } : {},
         start: () => receiveUpdates(deps, bot),
       };
     },
   };
 }
+
+const WEBHOOK_ANSWER_MS = 8_000;
 
 async function receiveUpdates(deps: TelegramPartDeps, bot: Bot<BotContext>): Promise<void> {
   const { config, logger } = deps;
@@ -67,12 +72,10 @@ async function receiveUpdates(deps: TelegramPartDeps, bot: Bot<BotContext>): Pro
     return;
   }
   await bot.api.deleteWebhook();
-  // grammY rejects a stopped poll's pending retry delay; that is the normal end of polling, not a crash.
-  const polling = bot
-    .start({ drop_pending_updates: false, onStart: () => logger.info({ bot: bot.botInfo.username }, "long polling started") })
-    .catch((error: unknown) => logger.debug({ err: error }, "long polling ended"));
+  // The runner fetches while earlier updates are still being handled: chats side by side, each in order.
+  const runner = run(bot);
+  logger.info({ bot: bot.botInfo.username }, "long polling started");
   deps.teardown.add("telegram polling", async () => {
-    await bot.stop();
-    await polling;
+    if (runner.isRunning()) await runner.stop();
   });
 }

@@ -43,3 +43,16 @@ it("a second client on the same IP is told by X-Ratelimit-Remaining / 429 + Retr
     await other.close();
   }
 });
+
+it("a paid order's calls go before browsing: a high-priority call overtakes a flood of low-priority ones", async () => {
+  const finished: string[] = [];
+  const refusedBefore = sim.control.http429Count();
+  const flood = Array.from({ length: 30 }, () => client.getBundle("esim_1GB_7D_DE_V2").then(() => finished.push("browse")));
+  // Arrives after the flood queued: placing and reconciling list the provider's orders.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const listed = client.listOrders({ createdFrom: new Date(Date.now() - 60_000) }).then(() => finished.push("fulfilment"));
+  await Promise.all([...flood, listed]);
+  // Browsing may use only part of the budget: the fulfilment call is among the first served, not the 31st.
+  expect(finished.indexOf("fulfilment")).toBeLessThan(12);
+  expect(sim.control.http429Count() - refusedBefore).toBe(0);
+});

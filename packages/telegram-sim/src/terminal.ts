@@ -35,6 +35,8 @@ const PROMPT = "> ";
 const PROMPT_DELAY_MS = 150;
 /** How long one typed line may keep the next waiting for the bot. */
 const BOT_WAIT_MS = 30_000;
+/** The bot is done with a line once it has answered and then stayed quiet this long. */
+const QUIET_MS = 200;
 const INDENT = "   ";
 
 export function runTerminalChat(options: TerminalChatOptions): { close(): void; closed: Promise<void> } {
@@ -55,6 +57,9 @@ class TerminalChat {
   private draining = false;
   private inputEnded = false;
   private readonly chatId: number;
+  /** Bot messages (sent or edited) in this chat so far, and when the last came. */
+  private botActivity = 0;
+  private lastBotActivityAt = 0;
   private readonly stopListening: () => void;
   private readonly lines: ReturnType<typeof createInterface>;
 
@@ -62,7 +67,10 @@ class TerminalChat {
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     this.chatId = options.user.id;
     this.stopListening = options.sim.onMessage((chatId, message) => {
-      if (chatId === this.chatId && message.from === "bot") this.print(() => this.renderBotMessage(message));
+      if (chatId !== this.chatId || message.from !== "bot") return;
+      this.botActivity++;
+      this.lastBotActivityAt = Date.now();
+      this.print(() => this.renderBotMessage(message));
     });
     this.lines = createInterface({ input: options.input, terminal: false });
     this.lines.on("line", (line) => this.onLine(line));
@@ -116,9 +124,26 @@ class TerminalChat {
     if (text === "/quit") return this.close();
     if (text === "") return;
     const button = /^\d+$/.test(text) ? this.buttons.find((b) => b.number === Number(text)) : undefined;
+    const activityBefore = this.botActivity;
     const updateId = button ? await this.press(button) : await this.options.sim.sendText(this.options.user, text);
-    if (updateId !== undefined) await this.options.sim.handled(updateId, BOT_WAIT_MS);
+    if (updateId !== undefined) {
+      await this.options.sim.handled(updateId, BOT_WAIT_MS);
+      await this.botAnswered(activityBefore);
+    }
     await this.printing;
+  }
+
+  /**
+   * A bot that handles updates concurrently (grammY's runner) confirms an update before it has answered it: the line
+   * counts as done once the bot wrote or edited something since, and then went quiet for a moment.
+   */
+  private async botAnswered(activityBefore: number): Promise<void> {
+    const deadline = Date.now() + BOT_WAIT_MS;
+    while (!this.isClosed && Date.now() < deadline) {
+      const answered = this.botActivity > activityBefore;
+      if (answered && Date.now() - this.lastBotActivityAt >= QUIET_MS) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
   }
 
   /** Returns the update the press became, if any. */
@@ -131,6 +156,11 @@ class TerminalChat {
       // A bot that never answers the callback must not hold the chat up once it is done with the press.
       const finished = this.options.sim.handled(updateId, BOT_WAIT_MS).then(() => this.options.sim.answerOf(callbackQueryId, 0));
       const answer = await Promise.race([answered, finished]);
+      if (answer) {
+        // An answer alone (a toast, an alert) is the bot's whole reply to some presses.
+        this.botActivity++;
+        this.lastBotActivityAt = Date.now();
+      }
       if (answer?.text) this.print(() => [`ℹ️ ${answer.text}`]);
       if (answer?.url) this.print(() => [`🔗 ${answer.url}`]);
       return updateId;
