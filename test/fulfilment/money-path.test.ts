@@ -1,3 +1,4 @@
+import Stripe from "stripe";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Order } from "../../src/db/schema.ts";
 import type { CustomerNotice } from "../../src/notify/index.ts";
@@ -285,7 +286,7 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
     expect(h.stripeSim.control.refunds()).toHaveLength(3);
   });
 
-  it("retries a refund whose Stripe answer was lost with the same idempotency key: one refund", async () => {
+  it("finds a refund whose Stripe answer was lost and adopts it instead of refunding again: one refund", async () => {
     h.esimSim.control.setBalance(0);
     const waiting = await paidOrderDespiteLowBalance();
     await h.shop.runDueOnce();
@@ -299,9 +300,53 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
     await h.shop.runDueOnce();
     await h.stripeSim.control.idle();
     expect(h.stripeSim.control.refunds()).toHaveLength(1);
-    const keys = h.stripeSim.control.apiCalls().filter((c) => c.path === "/v1/refunds").map((c) => c.idempotencyKey);
-    expect(new Set(keys)).toEqual(new Set([`refund:${waiting.id}`]));
+    const refundCalls = h.stripeSim.control.apiCalls().filter((c) => c.path === "/v1/refunds");
+    // The first attempt (and the SDK's own retry of it) under one key; then a look at the payment's refunds, no new POST.
+    expect(new Set(refundCalls.filter((c) => c.method === "POST").map((c) => c.idempotencyKey))).toEqual(new Set([expect.stringMatching(new RegExp(`^refund:${waiting.id}:\\d+:1$`))]));
+    expect(refundCalls.some((c) => c.method === "GET")).toBe(true);
     expect(await order(waiting.id)).toMatchObject({ refund_status: "succeeded", refund_id: h.stripeSim.control.refunds()[0]!.id });
+  });
+
+  /** A refund made by hand in the Stripe dashboard: no metadata of ours, straight through Stripe's API. */
+  async function refundInDashboard(paymentIntent: string): Promise<void> {
+    const api = new URL(h.stripeSim.apiUrl);
+    const stripe = new Stripe("sk_test_orders", { host: api.hostname, port: Number(api.port), protocol: "http" });
+    await stripe.refunds.create({ payment_intent: paymentIntent });
+    await h.stripeSim.control.idle();
+  }
+
+  it("never fulfils an order refunded in the Stripe dashboard, and never overwrites that refund", async () => {
+    h.esimSim.control.setBalance(0);
+    const waiting = await paidOrderDespiteLowBalance();
+    await h.shop.runDueOnce();
+    expect((await order(waiting.id)).status).toBe("awaiting_balance");
+    await refundInDashboard(waiting.stripe_payment_intent_id!);
+    expect((await order(waiting.id)).refund_status).toBe("succeeded");
+
+    h.esimSim.control.setBalance(500);
+    await h.driveUntil(async () => (await order(waiting.id)).status === "failed");
+    expect(h.esimSim.control.placedOrders()).toHaveLength(0);
+    expect(await order(waiting.id)).toMatchObject({ status: "failed", refund_status: "succeeded" });
+    expect(h.stripeSim.control.refunds()).toHaveLength(1);
+  });
+
+  it("ends a refund Stripe refuses for good (already refunded) at once, with one alert and no retries", async () => {
+    h.esimSim.control.setBalance(0);
+    const waiting = await paidOrderDespiteLowBalance();
+    await h.shop.runDueOnce();
+    // We do not hear of the dashboard refund (no webhook): our own refund is then refused by Stripe.
+    h.stripeSim.control.setWebhookUrl(undefined);
+    await refundInDashboard(waiting.stripe_payment_intent_id!);
+    expect(await h.shop.refund(waiting.id)).toBe("refunding");
+    expect(await order(waiting.id)).toMatchObject({ status: "failed", refund_status: "succeeded" });
+    const posts = () => h.stripeSim.control.apiCalls().filter((c) => c.method === "POST" && c.path === "/v1/refunds").length;
+    const postsBefore = posts();
+    for (let i = 0; i < 3; i++) {
+      h.clock.advance(2 * 60_000);
+      await h.shop.runDueOnce();
+    }
+    expect(posts()).toBe(postsBefore);
+    expect(h.notifier.adminAlerts.filter((a) => a.type === "refund" && a.orderId === waiting.id)).toHaveLength(1);
   });
 
   it("counts delivered sales in the stats", async () => {
