@@ -2,9 +2,11 @@ import { applyFault, dropConnection, type FaultAnswer, type FaultPlan, type Requ
 import type { Context, Hono } from "hono";
 import { GraphError, invalidParameter, unsupportedRequest } from "./errors.ts";
 import { wamid } from "./ids.ts";
+import { graphErrorOf } from "./limits.ts";
 import { MAX_IMAGE_BYTES, type MediaStore, readUpload } from "./media.ts";
 import type { Business } from "./payloads.ts";
 import { parseSend, type Recipient } from "./send.ts";
+import { markReadSchema } from "./send-schema.ts";
 import type { StatusReporter } from "./statuses.ts";
 import type { MessageStore } from "./store.ts";
 import type { Throughput } from "./throughput.ts";
@@ -171,8 +173,16 @@ function recipientUser(deps: ApiDeps, recipient: Recipient): SimUser {
   return user;
 }
 
+function markRead(body: object, deps: ApiDeps): Record<string, unknown> {
+  const parsed = markReadSchema.safeParse(body, { reportInput: true });
+  if (!parsed.success) throw graphErrorOf(parsed.error);
+  if (!deps.store.markRead(parsed.data.message_id)) throw invalidParameter(`Param message_id: no message ${parsed.data.message_id} was received by this phone number.`);
+  return { success: true };
+}
+
 /** One send, checked in the Cloud API's order: throughput, the message, the recipient, the 24-hour window. */
 function send(body: unknown, deps: ApiDeps): Record<string, unknown> {
+  if (typeof body === "object" && body !== null && "status" in body) return markRead(body, deps);
   if (!deps.throughput.take()) throw new GraphError("throughput");
   const { recipient, content } = parseSend(body, deps);
   const user = recipientUser(deps, recipient);

@@ -132,3 +132,11 @@ export const sendEnvelopeSchema = z.strictObject({
 });
 
 export type SendEnvelope = z.output<typeof sendEnvelopeSchema>;
+
+/** Marking an inbound message read (and showing a typing indicator) goes through the same endpoint. */
+export const markReadSchema = z.strictObject({
+  messaging_product: z.literal("whatsapp"),
+  status: z.literal("read"),
+  message_id: z.string().min(1),
+  typing_indicator: z.strictObject({ type: z.literal("text") }).optional(),
+});

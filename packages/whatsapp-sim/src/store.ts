@@ -7,6 +7,8 @@ export interface MessageStore {
   sentById(id: string): SentMessage | undefined;
   sent(userId?: string): SentMessage[];
   transcript(userId: string): TranscriptEntry[];
+  /** Marks an inbound message read; false when there is none with this id. */
+  markRead(inboundId: string): boolean;
   /** The body that carried an inbound message, byte for byte (for a duplicate delivery). */
   bodyOf(inboundId: string): string | undefined;
   onSend(listener: (message: SentMessage) => void): () => void;
@@ -38,6 +40,11 @@ export function createMessageStore(): MessageStore {
     sentById: (id) => sentIndex.get(id),
     sent: (userId) => entries.filter((e): e is SentMessage => e.direction === "out" && (userId === undefined || e.userId === userId)),
     transcript: (userId) => entries.filter((e) => e.userId === userId),
+    markRead(id) {
+      const entry = entries.find((e): e is ReceivedMessage => e.direction === "in" && e.id === id);
+      if (entry) entry.markedRead = true;
+      return entry !== undefined;
+    },
     bodyOf: (id) => bodies.get(id),
     onSend(listener) {
       listeners.add(listener);

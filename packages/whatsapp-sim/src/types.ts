@@ -131,6 +131,8 @@ export interface ReceivedMessage {
   userId: string;
   at: number;
   content: InboundContent;
+  /** The business marked it read (POST /messages with status "read"). */
+  markedRead?: boolean;
 }
 
 export type TranscriptEntry = SentMessage | ReceivedMessage;

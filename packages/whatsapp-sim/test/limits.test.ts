@@ -69,6 +69,18 @@ describe("text", () => {
   });
 });
 
+describe("marking a message read", () => {
+  it("takes the id of a message the user sent, and nothing else", async () => {
+    const inbound = harness.sim.transcript(ada.userId).find((m) => m.direction === "in");
+    const { status, json } = await harness.send({ messaging_product: "whatsapp", status: "read", message_id: inbound?.id, typing_indicator: { type: "text" } });
+    expect(status).toBe(200);
+    expect(json).toEqual({ success: true });
+    expect(harness.sim.transcript(ada.userId).find((m) => m.id === inbound?.id)).toMatchObject({ markedRead: true });
+    await expectRefused({ messaging_product: "whatsapp", status: "read", message_id: "wamid.unknown" }, 100, "message_id");
+    await expectRefused({ messaging_product: "whatsapp", status: "delivered", message_id: inbound?.id ?? "" }, 100, "status");
+  });
+});
+
 describe("reply buttons", () => {
   it("take 1 to 3 buttons with titles of up to 20 characters", async () => {
     await expectSent(buttons("Yes", "No", emoji(20)));
