@@ -38,15 +38,19 @@ await runCli({
       ...(values.controlToken ? { controlToken: values.controlToken } : {}),
     });
     if (values.chat) {
-      const chat = runTerminalChat({
-        sim,
-        user: CHAT_USER,
-        input: process.stdin,
-        output: process.stdout,
-        photoDir: values.photoDir,
-        onClose: () => void sim.close().then(() => process.exit(0)),
-      });
-      process.stdout.write(`Chatting as ${chat.user.name} (wa_id ${chat.user.waId ?? "none"}, BSUID ${chat.user.userId}). Pick a button or row by its number; /quit to stop.\n`);
+      const user = sim.createUser(CHAT_USER);
+      // After the start-up text, which is printed once this returns.
+      setTimeout(() =>
+        runTerminalChat({
+          sim,
+          user,
+          input: process.stdin,
+          output: process.stdout,
+          photoDir: values.photoDir,
+          banner: `Chatting as ${user.name} (wa_id ${user.waId ?? "none"}, BSUID ${user.userId}). Pick a button or list row by its number; /quit to stop.`,
+          onClose: () => void sim.close().then(() => process.exit(0)),
+        }),
+      );
     }
     return sim;
   },

@@ -153,6 +153,7 @@ class Chat {
       if (result.status < 200 || result.status >= 300) this.print(() => [`⚠️ the product answered the webhook with ${result.status || "no connection"}; WhatsApp retries it`]);
     } catch (error) {
       this.print(() => [`⚠️ ${error instanceof Error ? error.message : String(error)}`]);
+      await this.printing;
       return;
     }
     await this.settle(before);
