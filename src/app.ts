@@ -128,6 +128,6 @@ async function channelParts(config: Config, endpoints: Endpoints, db: Kysely<Dat
   if (endpoints.telegram && config.telegram.mode !== "off") {
     parts.push(await createTelegramPart({ endpoint: endpoints.telegram, config: config.telegram, adminIds: endpoints.adminIds, sandbox: endpoints.sandbox, settings, db, logger, teardown }));
   }
-  if (endpoints.whatsapp) parts.push(await createWhatsAppPart({ endpoint: endpoints.whatsapp, settings, db, logger }));
+  if (endpoints.whatsapp) parts.push(await createWhatsAppPart({ endpoint: endpoints.whatsapp, sandbox: endpoints.sandbox, settings, db, logger }));
   return parts;
 }

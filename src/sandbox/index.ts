@@ -5,13 +5,17 @@ import type { Endpoints, WhatsAppEndpoint } from "../endpoints.ts";
 import type { Logger } from "../logger.ts";
 import { Teardown } from "../teardown.ts";
 import { SANDBOX_COPY, type SandboxCopy, type SandboxLanguage } from "./copy.ts";
-import { loadStandIn, type ModuleImporter, type TelegramSimPackage, type TelegramStandIn } from "./stand-ins.ts";
+import { loadStandIn, type ModuleImporter, type TelegramSimPackage, type TelegramStandIn, type WhatsAppSimPackage, type WhatsAppStandIn } from "./stand-ins.ts";
 
 export { SANDBOX_COPY, type SandboxCopy, type SandboxLanguage } from "./copy.ts";
 export { SandboxUnavailableError, type EsimGoSimPackage, type StripeSimPackage, type TelegramSimPackage, loadStandIn } from "./stand-ins.ts";
 
 /** The person chatting in the terminal: a customer, and an admin too. */
 export const SANDBOX_USER = { id: 100_000_001, first_name: "Traveller", username: "sandbox_traveller", language_code: "en" };
+/** The same person when the sandbox chats as WhatsApp: a business-scoped user id and a (fictional) UK number. */
+export const SANDBOX_WHATSAPP_USER = { name: "Traveller", userId: "GB.100000000000000000001", waId: "447700900001" };
+/** The template the WhatsApp stand-in knows: the one the README asks a shop to submit. */
+const SANDBOX_TEMPLATE = { name: "esim_ready", languages: { en: "en", ru: "ru", tr: "tr" } } as const;
 
 export interface SandboxOptions {
   logger: Logger;
@@ -52,13 +56,14 @@ export async function startSandbox(config: Config, options: SandboxOptions): Pro
 async function start(config: Config, options: SandboxOptions, teardown: Teardown): Promise<Sandbox> {
   const copy = SANDBOX_COPY[options.language ?? "en"];
   const onConnect: ((appUrl: string, quit: () => void) => void)[] = [];
-  const load = <Part extends "esimgo" | "stripe" | "telegram">(part: Part) => loadStandIn(part, options.importer);
+  const load = <Part extends "esimgo" | "stripe" | "telegram" | "whatsapp">(part: Part) => loadStandIn(part, options.importer);
 
   const esimgo = await esimgoEndpoint(config, load, teardown, onConnect);
   const stripe = await stripeEndpoint(config, copy, load, teardown, onConnect);
   const telegram = await telegramEndpoint(config, load, teardown);
+  const whatsapp = await whatsappEndpoint(config, load, teardown, onConnect);
   const simulated = simulatedParts(config);
-  const sandbox = simulated.esimgo || simulated.stripe || simulated.telegram;
+  const sandbox = simulated.esimgo || simulated.stripe || simulated.telegram || simulated.whatsapp;
 
   if (telegram.terminal) {
     const { sim, chatPackage } = telegram.terminal;
@@ -75,6 +80,21 @@ async function start(config: Config, options: SandboxOptions, teardown: Teardown
       });
       teardown.add("terminal chat", () => chat.close());
     });
+  } else if (whatsapp.terminal) {
+    const { sim, chatPackage } = whatsapp.terminal;
+    const banner = copy.banner({ simulated: partsOf(simulated), checkoutPages: stripe.checkoutPages ?? "—" });
+    onConnect.push((_appUrl, quit) => {
+      const terminal = options.terminal ?? { input: process.stdin, output: process.stdout };
+      const chat = chatPackage.runTerminalChat({
+        sim,
+        user: SANDBOX_WHATSAPP_USER,
+        ...terminal,
+        photoDir: shortPath(path.resolve(config.database.dataDir, "sandbox-photos")),
+        banner,
+        onClose: quit,
+      });
+      teardown.add("terminal chat", () => chat.close());
+    });
   } else if (sandbox) {
     onConnect.push(() => options.logger.warn({ simulated, checkoutPages: stripe.checkoutPages }, "SANDBOX: some providers are simulated; no real eSIM is sold and no real money is taken"));
   }
@@ -84,7 +104,7 @@ async function start(config: Config, options: SandboxOptions, teardown: Teardown
       esimgo,
       stripe: stripe.endpoint,
       ...(telegram.endpoint ? { telegram: telegram.endpoint } : {}),
-      ...(config.whatsapp.mode === "on" ? { whatsapp: whatsappEndpointOf(config.whatsapp) } : {}),
+      ...(whatsapp.endpoint ? { whatsapp: whatsapp.endpoint } : {}),
       adminIds: telegram.terminal ? [...config.telegram.adminIds, SANDBOX_USER.id] : config.telegram.adminIds,
       sandbox,
       mounts: stripe.mounts,
@@ -96,7 +116,7 @@ async function start(config: Config, options: SandboxOptions, teardown: Teardown
   };
 }
 
-type Load = <Part extends "esimgo" | "stripe" | "telegram">(part: Part) => ReturnType<typeof loadStandIn<Part>>;
+type Load = <Part extends "esimgo" | "stripe" | "telegram" | "whatsapp">(part: Part) => ReturnType<typeof loadStandIn<Part>>;
 type OnConnect = ((appUrl: string, quit: () => void) => void)[];
 
 async function esimgoEndpoint(config: Config, load: Load, teardown: Teardown, onConnect: OnConnect): Promise<Endpoints["esimgo"]> {
@@ -129,7 +149,7 @@ async function stripeEndpoint(config: Config, copy: SandboxCopy, load: Load, tea
   const sim = await (await load("stripe")).startStripeSim({
     ...secrets,
     ...(config.publicUrl ? { publicBaseUrl: config.publicUrl } : {}),
-    ...(config.telegram.simulated ? { returnHint: copy.returnHint } : {}),
+    ...(config.telegram.simulated || config.whatsapp.mode === "simulated" ? { returnHint: copy.returnHint } : {}),
   });
   teardown.add("stripe stand-in", () => sim.close());
   onConnect.push((appUrl) => sim.control.setWebhookUrl(`${appUrl}/webhooks/stripe`));
@@ -156,9 +176,33 @@ async function telegramEndpoint(config: Config, load: Load, teardown: Teardown):
   return { endpoint: { token: sim.token, apiRoot: sim.apiRoot, botInfo: sim.botInfo }, terminal: { sim, chatPackage } };
 }
 
-function whatsappEndpointOf(whatsapp: Extract<Config["whatsapp"], { mode: "on" }>): WhatsAppEndpoint {
-  const { mode: _mode, ...endpoint } = whatsapp;
-  return endpoint;
+interface WhatsAppEndpointOf {
+  endpoint?: WhatsAppEndpoint;
+  /** Set when WhatsApp is the stand-in: the chat happens in the terminal. */
+  terminal?: { sim: WhatsAppStandIn; chatPackage: WhatsAppSimPackage };
+}
+
+async function whatsappEndpoint(config: Config, load: Load, teardown: Teardown, onConnect: OnConnect): Promise<WhatsAppEndpointOf> {
+  const { whatsapp } = config;
+  if (whatsapp.mode === "off") return {};
+  if (whatsapp.mode === "on") {
+    const { mode: _mode, ...endpoint } = whatsapp;
+    return { endpoint };
+  }
+  const chatPackage = await load("whatsapp");
+  const sim = await chatPackage.startWhatsAppSim({ port: 0 });
+  teardown.add("whatsapp stand-in", () => sim.close());
+  onConnect.push((appUrl) => sim.control.setWebhookUrl(`${appUrl}/webhooks/whatsapp`));
+  const endpoint: WhatsAppEndpoint = {
+    apiUrl: sim.apiUrl,
+    accessToken: sim.accessToken,
+    phoneNumberId: sim.phoneNumberId,
+    appSecret: sim.appSecret,
+    verifyToken: sim.verifyToken,
+    adminIds: [SANDBOX_WHATSAPP_USER.userId],
+    template: { name: SANDBOX_TEMPLATE.name, languages: { ...SANDBOX_TEMPLATE.languages } },
+  };
+  return { endpoint, terminal: { sim, chatPackage } };
 }
 
 function partsOf(simulated: SimulatedParts): (keyof SimulatedParts)[] {

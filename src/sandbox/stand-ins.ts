@@ -47,16 +47,41 @@ export interface TelegramSimPackage {
   }): { close(): void };
 }
 
+export interface WhatsAppStandIn {
+  apiUrl: string;
+  accessToken: string;
+  phoneNumberId: string;
+  appSecret: string;
+  verifyToken: string;
+  control: { setWebhookUrl(url: string | undefined): void };
+  close(): Promise<void>;
+}
+
+export interface WhatsAppSimPackage {
+  startWhatsAppSim(options: { port?: number }): Promise<WhatsAppStandIn>;
+  runTerminalChat(options: {
+    sim: WhatsAppStandIn;
+    user: { name: string; waId?: string; userId?: string };
+    input: NodeJS.ReadableStream;
+    output: NodeJS.WritableStream;
+    photoDir: string;
+    banner?: string;
+    onClose?: () => void;
+  }): { close(): void };
+}
+
 interface StandInPackages {
   esimgo: EsimGoSimPackage;
   stripe: StripeSimPackage;
   telegram: TelegramSimPackage;
+  whatsapp: WhatsAppSimPackage;
 }
 
 export const STAND_IN_PACKAGES: Record<keyof StandInPackages, string> = {
   esimgo: "@esim-shop/esimgo-sim",
   stripe: "@esim-shop/stripe-sim",
   telegram: "@esim-shop/telegram-sim",
+  whatsapp: "@esim-shop/whatsapp-sim",
 };
 
 /** The stand-ins cannot be loaded here: a production install (no devDependencies) or plain node running the build. */

@@ -12,6 +12,7 @@ import { createWhatsAppSender, whatsappReturnUrls } from "./sender.ts";
 
 export interface WhatsAppPartDeps {
   endpoint: WhatsAppEndpoint;
+  sandbox: boolean;
   settings: Omit<ScreenSettings, "pageSize"> & { pageSize?: number };
   db: Kysely<Database>;
   logger: Logger;
@@ -27,7 +28,7 @@ export async function createWhatsAppPart(deps: WhatsAppPartDeps): Promise<Channe
   // Payment links return to the chat through wa.me, which needs the business number; asked once at start.
   const phoneDigits = (await client.displayPhoneNumber()).replace(/\D/g, "");
   const overflow = createListOverflow();
-  const sender = createWhatsAppSender({ db, client, overflow, template: endpoint.template, adminIds: endpoint.adminIds, logger, now: () => new Date() });
+  const sender = createWhatsAppSender({ db, client, overflow, template: endpoint.template, adminIds: endpoint.adminIds, logger, now: () => new Date(), sandbox: deps.sandbox });
   return {
     channel: "whatsapp",
     outbox: sender.outbox,

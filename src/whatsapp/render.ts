@@ -99,10 +99,18 @@ function interactiveFor(replies: Extract<Action, { kind: "reply" }>[], body: str
   };
 }
 
-/** A label too long for a row's title goes whole into its description. */
+/**
+ * A label too long for a row's title is split where it has parts ("🌍 Europe (39) · 1 GB · 30 days · $3.99": as many
+ * parts as fit in the title, the rest in the description), else the whole label goes into the description.
+ */
 function row(action: Extract<Action, { kind: "reply" }>): { id: string; title: string; description?: string } {
-  const fits = [...action.label].length <= LIMITS.rowTitle;
-  return { id: action.data, title: cut(action.label, LIMITS.rowTitle), ...(fits ? {} : { description: cut(action.label, LIMITS.rowDescription) }) };
+  const length = (text: string) => [...text].length;
+  if (length(action.label) <= LIMITS.rowTitle) return { id: action.data, title: action.label };
+  const parts = action.label.split(" · ");
+  let taken = 0;
+  while (taken < parts.length - 1 && length(parts.slice(0, taken + 1).join(" · ")) <= LIMITS.rowTitle) taken++;
+  if (taken === 0) return { id: action.data, title: cut(action.label, LIMITS.rowTitle), description: cut(action.label, LIMITS.rowDescription) };
+  return { id: action.data, title: parts.slice(0, taken).join(" · "), description: cut(parts.slice(taken).join(" · "), LIMITS.rowDescription) };
 }
 
 /** An interactive message's body is at most 1,024 characters: a longer text goes first as a plain message. */

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Kysely } from "kysely";
-import { translatorFor, type Message, type Translate } from "../copy/index.ts";
+import { escapeHtml, translatorFor, type Message, type Translate } from "../copy/index.ts";
 import type { Language } from "../customers/index.ts";
 import type { Database } from "../db/schema.ts";
 import type { Logger } from "../logger.ts";
@@ -20,6 +20,8 @@ export interface SenderDeps {
   adminIds: readonly string[];
   logger: Logger;
   now: () => Date;
+  /** Every message says it is a sandbox (some part is simulated). */
+  sandbox?: boolean;
   /** Waits before sending again after a throughput or pair-rate refusal (default 1 s, doubling). */
   rateLimitBackoffMs?: number;
 }
@@ -42,6 +44,11 @@ const BSUID = /^[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,128}$/;
 /** The Cloud API's `to` takes a phone number; a business-scoped user id goes in `recipient`. */
 export function addressOf(externalId: string): Record<string, string> {
   return BSUID.test(externalId) ? { recipient: externalId } : { to: externalId };
+}
+
+function withSandboxMarker(message: Message, marker: string): Message {
+  const line = message.html ? escapeHtml(marker) : marker;
+  return message.text.startsWith(line) ? message : { ...message, text: message.text ? `${line}\n\n${message.text}` : line };
 }
 
 /** Back into the WhatsApp chat after paying: a wa.me link that types "/paid 42" for the customer to send. */
@@ -76,7 +83,10 @@ export function createWhatsAppSender(deps: SenderDeps): WhatsAppSender {
   }
 
   async function sendAll(externalId: string, messages: Message[], t: Translate): Promise<void> {
-    for (const message of messages) for (const outgoing of toWhatsApp(message, t, deps.overflow)) await sendOne(externalId, outgoing);
+    for (const message of messages) {
+      const marked = deps.sandbox ? withSandboxMarker(message, t("sandbox-marker")) : message;
+      for (const outgoing of toWhatsApp(marked, t, deps.overflow)) await sendOne(externalId, outgoing);
+    }
   }
 
   async function flushPending(externalId: string): Promise<void> {
