@@ -69,6 +69,8 @@ export function createCatalogue(deps: CatalogueDeps): Catalogue {
   let offers: OfferIndex = EMPTY_OFFER_INDEX;
   let countriesCache: Country[] | undefined;
   let loaded = false;
+  /** When the sync behind the loaded offers finished: another instance's newer sync is loaded when seen. */
+  let loadedSyncAt: number | undefined;
   let revision = 0;
   let running: Promise<SyncOutcome> | undefined;
 
@@ -107,6 +109,7 @@ export function createCatalogue(deps: CatalogueDeps): Catalogue {
       const { bundles, currency } = await fetchCatalogue();
       await replaceCatalogue(db, syncId, bundles, currency);
       await load();
+      loadedSyncAt = (await lastSuccessfulSyncAt(db))?.getTime();
       logger.info({ bundleCount: bundles.length, currency }, "catalogue synced");
       return { ok: true, bundleCount: bundles.length };
     } catch (error) {
@@ -123,7 +126,11 @@ export function createCatalogue(deps: CatalogueDeps): Catalogue {
     try {
       const last = await lastSuccessfulSyncAt(db);
       if (last && Date.now() - last.getTime() < deps.maxAgeMs) {
-        if (!loaded) await load();
+        // Fresh, but perhaps synced by another instance since this one loaded: load what it stored.
+        if (!loaded || loadedSyncAt === undefined || last.getTime() > loadedSyncAt) {
+          await load();
+          loadedSyncAt = last.getTime();
+        }
         return;
       }
     } catch (error) {

@@ -193,6 +193,8 @@ async function quote(
     validation = await deps.esimgo.validateOrder([{ bundle: bundle.name, quantity: 1, ...(input.targetIccid ? { iccids: [input.targetIccid] } : {}) }]);
   } catch (error) {
     if (error instanceof EsimGoError && (error.kind === "not_found" || error.kind === "invalid_request")) {
+      // A top-up refused for this customer's eSIM says nothing about the bundle: it stays on sale for everyone else.
+      if (input.targetIccid !== undefined) return { kind: "incompatible" };
       return withdraw(deps, bundle.name, causeOf(error), alertOnce);
     }
     if (error instanceof EsimGoError && error.kind === "insufficient_balance") {

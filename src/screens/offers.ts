@@ -23,7 +23,9 @@ export function findOffer(deps: ScreenDeps, iso2: string, key: string): BundleVi
 
 /** The plans of a country, a page at a time: local first, then regional, then global. */
 export function offersScreen(ui: Ui, deps: ScreenDeps, iso2: string, page: number): Screen {
-  return deps.screens.get(`offers:${ui.language}:${iso2}:${page}`, () => buildOffersScreen(ui, deps, iso2, page));
+  // A page number from a button is clamped before it names a cache entry: forged ones cannot fill the cache.
+  const current = clampPage(page, deps.catalogue.offersForCountry(iso2).length, deps.settings.pageSize);
+  return deps.screens.get(`offers:${ui.language}:${iso2}:${current}`, () => buildOffersScreen(ui, deps, iso2, current));
 }
 
 function buildOffersScreen(ui: Ui, deps: ScreenDeps, iso2: string, page: number): Screen {

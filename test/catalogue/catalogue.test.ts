@@ -253,6 +253,23 @@ describe.each(testDatabaseTargets())("catalogue on $kind", (target) => {
     expect((await syncRows()).map((s) => s.ok)).toEqual([true, true]);
   });
 
+  it("a second instance loads the catalogue another instance synced since, without fetching it itself", async () => {
+    const here = catalogue();
+    const elsewhere = catalogue();
+    await here.sync();
+    await elsewhere.syncIfStale();
+    const before = elsewhere.revision();
+    const name = sim.control.catalogue()[0]!.name;
+    sim.control.withdrawBundle(name);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await here.sync();
+    const fetched = sim.control.requestCount("GET /catalogue");
+    await elsewhere.syncIfStale();
+    expect(sim.control.requestCount("GET /catalogue")).toBe(fetched);
+    expect(elsewhere.revision()).toBeGreaterThan(before);
+    expect(elsewhere.bundle(name)).toBeUndefined();
+  });
+
   it("the periodic check syncs a stale catalogue until stopped", async () => {
     vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
     try {

@@ -349,6 +349,17 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
     expect(h.notifier.adminAlerts.filter((a) => a.type === "refund" && a.orderId === waiting.id)).toHaveLength(1);
   });
 
+  it("a top-up eSIM Go refuses for one customer's eSIM leaves the bundle on sale for everyone else", async () => {
+    const sold = await paidOrder();
+    await h.driveUntil(delivered(sold.id));
+    const iccid = (await h.db.selectFrom("esims").select("iccid").where("order_id", "=", sold.id).executeTakeFirstOrThrow()).iccid;
+    h.esimSim.faults.inject({ method: "POST", path: "/orders", times: 1, answer: { status: 400, body: { message: "ICCID is not eligible for this bundle" } } });
+    expect(await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE, targetIccid: iccid })).toEqual({ kind: "incompatible" });
+    const row = await h.db.selectFrom("catalogue_bundles").select("active").where("name", "=", BUNDLE).executeTakeFirstOrThrow();
+    expect(row.active).toBe(true);
+    expect(h.notifier.adminAlerts.filter((a) => a.type === "bundle_unavailable")).toEqual([]);
+  });
+
   it("counts delivered sales in the stats", async () => {
     const sold = await paidOrder();
     await h.driveUntil(delivered(sold.id));

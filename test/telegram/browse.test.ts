@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
-import { bundleKey } from "../../src/copy/index.ts";
+import { bundleKey, translatorFor } from "../../src/copy/index.ts";
+import { createScreenCache, offersScreen } from "../../src/screens/index.ts";
 import { allCallbackData, buttonsOf, REFUND_POLICY, startBotHarness, textOf, type BotHarness } from "./harness.ts";
 import { customerOfTelegram } from "../helpers/customers.ts";
 
@@ -129,6 +130,15 @@ describe.each(testDatabaseTargets())("finding a destination and a plan on $kind"
     for (const country of countries) expect(country.text).toMatch(/^\p{Regional_Indicator}{2} \S/u);
     // Every message of this walk was the same one, edited in place.
     expect(europe.message_id).toBe(menu.message_id);
+  });
+
+  it("a page number past the end shows the last page, cached once under it (made-up pages cannot fill the cache)", () => {
+    const pages = Math.ceil(h.catalogue.offersForCountry("DE").length / 3);
+    const deps = { catalogue: h.catalogue, shop: h.shop, screens: createScreenCache(() => h.catalogue.revision()), settings: { pageSize: 3, refundPolicy: REFUND_POLICY, lowBalanceThresholdMinor: 0 } };
+    const ui = { language: "en" as const, t: translatorFor("en") };
+    const last = offersScreen(ui, deps, "DE", pages - 1);
+    expect(last.text).toContain(`(${pages}/${pages})`);
+    for (const page of [pages, 9999, 123456]) expect(offersScreen(ui, deps, "DE", page)).toBe(last);
   });
 
   it("paginates the plans by editing the same message, local first then regional then global", async () => {
