@@ -347,3 +347,10 @@ wa-list-button = Choose
 wa-choose = Choose:
 wa-more-expired = That list is too old. Here is the main menu:
 wa-template-order = order #{ $order }
+
+# Erasing a customer's data
+delete-confirm = This erases your data: how we reach you here, your language, and your eSIMs' QR codes and install codes (save them first: they cannot be shown again). Your eSIMs keep working, and your orders stay in our accounts without anything that names you. Continue?
+btn-delete-confirm = 🗑 Yes, erase my data
+delete-done = Your data is erased. If you write again, you start as a new customer.
+delete-in-progress = An order of yours is still being prepared. Please try again once it is delivered.
+help-privacy = To erase your data, send /deletemydata.

@@ -334,3 +334,10 @@ wa-list-button = Seç
 wa-choose = Seçin:
 wa-more-expired = Bu liste çok eski. İşte ana menü:
 wa-template-order = sipariş #{ $order }
+
+# Erasing a customer's data
+delete-confirm = Bu işlem verilerinizi siler: size buradan nasıl ulaştığımızı, dilinizi ve eSIM'lerinizin QR kodlarını ve kurulum kodlarını (önce kaydedin: tekrar gösterilemezler). eSIM'leriniz çalışmaya devam eder, siparişleriniz ise sizi tanımlayan hiçbir şey olmadan muhasebemizde kalır. Devam edilsin mi?
+btn-delete-confirm = 🗑 Evet, verilerimi sil
+delete-done = Verileriniz silindi. Tekrar yazarsanız yeni bir müşteri olarak başlarsınız.
+delete-in-progress = Bir siparişiniz hâlâ hazırlanıyor. Lütfen teslim edildikten sonra tekrar deneyin.
+help-privacy = Verilerinizi silmek için /deletemydata gönderin.

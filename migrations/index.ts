@@ -3,6 +3,7 @@ import * as initial from "./0001_initial.ts";
 import * as customerIdentities from "./0002_customer_identities.ts";
 import * as whatsapp from "./0003_whatsapp.ts";
 import * as placingEnded from "./0004_placing_ended.ts";
+import * as privacy from "./0005_privacy.ts";
 
 // Forward-only: migrations are listed here in order and never edited once released.
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   "0002_customer_identities": customerIdentities,
   "0003_whatsapp": whatsapp,
   "0004_placing_ended": placingEnded,
+  "0005_privacy": privacy,
 };

@@ -86,6 +86,7 @@ async function wire(config: Config, endpoints: Endpoints, logger: Logger, option
       fulfilmentDeadlineMinutes: config.fulfilmentDeadlineMinutes,
       lowBalanceThresholdMinor: config.lowBalanceThresholdMinor,
       usageCacheSeconds: config.usageCacheSeconds,
+      retentionDays: config.retentionDays,
     },
   });
 
@@ -128,6 +129,6 @@ async function channelParts(config: Config, endpoints: Endpoints, db: Kysely<Dat
   if (endpoints.telegram && config.telegram.mode !== "off") {
     parts.push(await createTelegramPart({ endpoint: endpoints.telegram, config: config.telegram, adminIds: endpoints.adminIds, sandbox: endpoints.sandbox, settings, db, logger, teardown }));
   }
-  if (endpoints.whatsapp) parts.push(await createWhatsAppPart({ endpoint: endpoints.whatsapp, sandbox: endpoints.sandbox, settings, db, logger }));
+  if (endpoints.whatsapp) parts.push(await createWhatsAppPart({ endpoint: endpoints.whatsapp, sandbox: endpoints.sandbox, retentionDays: config.retentionDays, settings, db, logger }));
   return parts;
 }

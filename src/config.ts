@@ -111,6 +111,7 @@ const schema = z.object({
   CATALOGUE_MAX_AGE_HOURS: decimal("hours between 0.1 and 168", 0.1, 168).default(6),
   LOW_BALANCE_THRESHOLD: money("the provider balance that triggers a warning", 50),
   USAGE_CACHE_SECONDS: integer("seconds between 0 and 3600", 0, 3600).default(60),
+  RETENTION_DAYS: integer("days between 7 and 3650", 7, 3650).default(90),
   REFUND_POLICY: z.preprocess(
     emptyAsUndefined,
     z.string().default("If we cannot deliver your eSIM, you get a full refund automatically. Unused eSIMs can be refunded within 14 days: contact support."),
@@ -206,6 +207,8 @@ export interface Config {
   catalogueMaxAgeMs: number;
   lowBalanceThresholdMinor: number;
   usageCacheSeconds: number;
+  /** Kept only to drop duplicates (payment events, WhatsApp messages): purged after this many days. */
+  retentionDays: number;
   refundPolicy: string;
   supportContact?: string;
 }
@@ -268,6 +271,7 @@ function toConfig(raw: RawConfig): Config {
     catalogueMaxAgeMs: Math.round(raw.CATALOGUE_MAX_AGE_HOURS * 3_600_000),
     lowBalanceThresholdMinor: raw.LOW_BALANCE_THRESHOLD,
     usageCacheSeconds: raw.USAGE_CACHE_SECONDS,
+    retentionDays: raw.RETENTION_DAYS,
     refundPolicy: raw.REFUND_POLICY,
     supportContact: raw.SUPPORT_CONTACT,
   };

@@ -48,6 +48,8 @@ export const callbackData = {
     checked(`tp:${iccid}:${iso2}:${bundleKey(bundleName)}:${shownPriceMinor}`),
   language: (language: Language) => checked(`l:${language}`),
   payAgain: (orderId: number) => checked(`a:${orderId}`),
+  /** The customer confirmed erasing their data. */
+  eraseConfirmed: "dd:y",
   priceAccepted: "cc:y",
   priceRejected: "cc:n",
 } as const;

@@ -9,6 +9,8 @@ export interface CustomerDirectory {
   /** The sender's row, created now (in `language`) if this is the first time they need one (an order, a setting). */
   ensure(identity: Identity, language: Language): Promise<Customer>;
   setLanguage(identity: Identity, customer: Customer, language: Language): Promise<Customer>;
+  /** Drops what this process remembers of a sender (their data was erased). */
+  forget(identity: Identity): void;
 }
 
 export interface CustomerDirectoryOptions {
@@ -53,6 +55,9 @@ export function createCustomerDirectory(db: Kysely<Database>, options: CustomerD
     },
     async ensure(identity, language) {
       return fresh(identity)?.customer ?? remember(identity, await ensureCustomer(db, identity, language));
+    },
+    forget(identity) {
+      known.delete(keyOf(identity));
     },
     async setLanguage(identity, customer, language) {
       await setCustomerLanguage(db, customer.id, language);

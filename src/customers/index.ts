@@ -4,4 +4,4 @@
  */
 export { SUPPORTED_LANGUAGES, toLanguage, type Language } from "./languages.ts";
 export { createCustomerDirectory, type CustomerDirectory, type CustomerDirectoryOptions } from "./directory.ts";
-export { ensureCustomer, findByIdentity, findCustomer, identityOf, markBlocked, markIdentityBlocked, setCustomerLanguage, type Identity } from "./store.ts";
+export { ensureCustomer, eraseCustomer, findByIdentity, findCustomer, identityOf, markBlocked, markIdentityBlocked, setCustomerLanguage, type Identity } from "./store.ts";

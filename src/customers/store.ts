@@ -87,3 +87,12 @@ export async function markIdentityBlocked(db: Executor, identity: Identity, bloc
   const customer = await findByIdentity(db, identity);
   if (customer) await markBlocked(db, customer.id, blocked);
 }
+
+/**
+ * Erases what is personal about a customer, inside the caller's transaction: how to reach them (their identity) and
+ * their language. The row stays, anonymous, for the orders that point at it.
+ */
+export async function eraseCustomer(trx: Executor, customerId: number, at: Date): Promise<void> {
+  await trx.deleteFrom("customer_identities").where("customer_id", "=", customerId).execute();
+  await trx.updateTable("customers").set({ language: null, blocked_at: null, erased_at: at, updated_at: at }).where("id", "=", customerId).execute();
+}

@@ -66,9 +66,9 @@ export type OrderEventType =
 export interface CustomersTable {
   id: Generated<number>;
   language: Language | null;
-  first_name: string | null;
-  username: string | null;
   blocked_at: NullableTimestamp;
+  /** The customer erased their data (/deletemydata): the row stays for the orders' accounts, with nothing personal. */
+  erased_at: NullableTimestamp;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }

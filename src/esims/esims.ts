@@ -225,3 +225,10 @@ export async function knownIccids(db: Kysely<Database>, iccids: string[]): Promi
   ]);
   return new Set([...stored.map((row) => row.iccid), ...targeted.map((row) => row.target_iccid ?? "")]);
 }
+
+/** Erases a customer's eSIMs (their install codes and usage), inside the caller's transaction. */
+export async function eraseEsimsOf(trx: Transaction<Database>, customerId: number): Promise<void> {
+  const iccids = (await trx.selectFrom("esims").select("iccid").where("customer_id", "=", customerId).execute()).map((row) => row.iccid);
+  if (iccids.length > 0) await trx.deleteFrom("usage_alerts").where("iccid", "in", iccids).execute();
+  await trx.deleteFrom("esims").where("customer_id", "=", customerId).execute();
+}

@@ -107,3 +107,26 @@ export function causeOf(error: unknown): string {
   }
   return String(error).slice(0, 500);
 }
+
+/** An order of this customer the shop is still working on (paid, not delivered or ended). */
+export async function hasOrderInProgress(db: Executor, customerId: number): Promise<boolean> {
+  const row = await db
+    .selectFrom("orders")
+    .select("id")
+    .where("customer_id", "=", customerId)
+    .where("status", "in", ["payment_processing", "paid", "placing", "awaiting_balance", "placed", "ready"])
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Payment events kept for deduplication, older than any provider still retries: gone after the retention period. */
+export async function purgeWebhookEvents(db: Executor, olderThan: Date): Promise<number> {
+  const result = await db.deleteFrom("webhook_events").where("received_at", "<", olderThan).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** A customer's unpaid orders end with their data: no link of theirs stays open. */
+export async function expireOpenOrdersOf(trx: Transaction<Database>, customerId: number): Promise<void> {
+  const open = await trx.selectFrom("orders").select("id").where("customer_id", "=", customerId).where("status", "=", "pending_payment").execute();
+  for (const { id } of open) await transitionWithin(trx, id, { from: ["pending_payment"], set: { status: "expired" }, event: { type: "expired", detail: { by: "data erased" } } });
+}

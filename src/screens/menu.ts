@@ -21,6 +21,7 @@ export function mainMenu(ui: Ui, text = ui.t("menu-title")): Screen {
 export function helpScreen(ui: Ui, deps: ScreenDeps): Screen {
   const lines = [ui.t("help", { policy: deps.settings.refundPolicy })];
   if (deps.settings.supportContact) lines.push("", ui.t("help-support", { contact: deps.settings.supportContact }));
+  lines.push("", ui.t("help-privacy"));
   return { text: lines.join("\n"), actions: menuActions(ui) };
 }
 
@@ -42,4 +43,13 @@ export async function returnFromPaymentScreen(ui: Ui, deps: ScreenDeps, customer
   }
   if (!PAYABLE_AGAIN.has(order.status)) return mainMenu(ui);
   return { text: ui.t("start-cancelled", { order: id }), actions: [[reply(ui.t("btn-pay-again"), callbackData.payAgain(order.id))], ...menuActions(ui)] };
+}
+
+/** /deletemydata: what erasing means, and the one button that does it. */
+export function eraseQuestionScreen(ui: Ui): Screen {
+  return { text: ui.t("delete-confirm"), actions: [[reply(ui.t("btn-delete-confirm"), callbackData.eraseConfirmed)], ...menuActions(ui)] };
+}
+
+export function eraseOutcomeScreen(ui: Ui, outcome: "erased" | "order_in_progress"): Screen {
+  return outcome === "erased" ? { text: ui.t("delete-done"), actions: [] } : { text: ui.t("delete-in-progress"), actions: menuActions(ui) };
 }

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
-import { identityOf } from "../customers/index.ts";
+import { eraseCustomer as eraseCustomerRow, identityOf } from "../customers/index.ts";
 import type { Channel, Database, Order } from "../db/schema.ts";
 import type { EsimGoClient } from "../esimgo/index.ts";
-import { createCallbackHandler, createEsims, type CallbackOutcome, type EsimSummary, type OwnedEsim, type UsageView } from "../esims/index.ts";
+import { createCallbackHandler, createEsims, eraseEsimsOf, type CallbackOutcome, type EsimSummary, type OwnedEsim, type UsageView } from "../esims/index.ts";
 import { createFulfilment } from "../fulfilment/index.ts";
 import type { Logger } from "../logger.ts";
 import type { DeliveredEsim, Notifier } from "../notify/index.ts";
@@ -12,8 +12,11 @@ import {
   createOperator,
   createPaymentEventHandler,
   createRefunder,
+  expireOpenOrdersOf,
   expireStalePending,
   findOrder,
+  hasOrderInProgress,
+  purgeWebhookEvents,
   type CheckoutInput,
   type CheckoutOutcome,
   type OperatorRefundOutcome,
@@ -43,6 +46,8 @@ export interface ShopSettings {
   retryMaxMs?: number;
   /** Paid and not delivered after this long shows in problemOrders (default 15). */
   stuckMinutes?: number;
+  /** Payment events kept for deduplication are purged after this many days (default 90). */
+  retentionDays?: number;
 }
 
 export interface ShopDeps {
@@ -105,9 +110,17 @@ export interface Shop {
   handleEsimGoCallback(rawBody: string, signature: string | undefined): Promise<WebhookOutcome>;
   /** Starts the background worker (fulfilment, link expiry, refund retries); stop() finishes the pass in flight. */
   startWorker(): { stop(): Promise<void> };
+  /**
+   * Erases a customer's personal data (how to reach them, their language, their eSIMs' install codes) while their
+   * orders stay for the accounts, anonymous. Refused while an order of theirs is still being fulfilled.
+   */
+  eraseCustomer(customerId: number): Promise<"erased" | "order_in_progress">;
   /** One worker pass, for tests and tools; resolves how many orders changed. */
   runDueOnce(): Promise<number>;
 }
+
+const PURGE_EVERY_MS = 60 * 60_000;
+const DAY_MS = 24 * 60 * 60_000;
 
 export function createShop(deps: ShopDeps): Shop {
   const now = deps.now ?? (() => new Date());
@@ -179,11 +192,32 @@ export function createShop(deps: ShopDeps): Shop {
     }
   }
 
+  let lastPurgeAt = 0;
+  /** Retention: at most once an hour, what is kept only for deduplication goes once no provider retries it. */
+  async function purgeOld(): Promise<void> {
+    const at = now().getTime();
+    if (at - lastPurgeAt < PURGE_EVERY_MS) return;
+    lastPurgeAt = at;
+    const purged = await purgeWebhookEvents(db, new Date(at - (settings.retentionDays ?? 90) * DAY_MS));
+    if (purged > 0) logger.info({ purged }, "old payment events purged");
+  }
+
   async function runDueOnce(): Promise<number> {
     const expired = await expireStalePending({ db, notifier, logger, now });
     const advanced = await fulfilment.runDueOnce();
     await refunder.retryPending();
+    await purgeOld();
     return expired + advanced;
+  }
+
+  async function eraseCustomer(customerId: number): Promise<"erased" | "order_in_progress"> {
+    return db.transaction().execute(async (trx) => {
+      if (await hasOrderInProgress(trx, customerId)) return "order_in_progress";
+      await expireOpenOrdersOf(trx, customerId);
+      await eraseEsimsOf(trx, customerId);
+      await eraseCustomerRow(trx, customerId, now());
+      return "erased";
+    });
   }
 
   return {
@@ -205,6 +239,7 @@ export function createShop(deps: ShopDeps): Shop {
     handleStripeWebhook,
     applyPaymentEvent,
     handleEsimGoCallback,
+    eraseCustomer,
     startWorker: () => startWorker(runDueOnce, settings.pollIntervalMs ?? 500, logger),
     runDueOnce,
   };

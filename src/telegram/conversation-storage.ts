@@ -59,3 +59,8 @@ function isVersionedState(value: unknown): value is VersionedState<ConversationD
   const { version, state } = value as { version?: unknown; state?: unknown };
   return Array.isArray(version) && version.length === 2 && typeof state === "object" && state !== null;
 }
+
+/** Erases a chat's checkout state (the customer erased their data). */
+export async function eraseConversationState(db: Kysely<Database>, chatId: number): Promise<void> {
+  await db.deleteFrom("conversation_state").where("key", "=", `chat:${chatId}`).execute();
+}

@@ -9,7 +9,7 @@ import type { ListOverflow } from "./render.ts";
 import { createRouter, type Conversation } from "./router.ts";
 import type { WhatsAppSender } from "./sender.ts";
 import { verifyWhatsAppSignature } from "./signature.ts";
-import { claimNextInbound, contactsWithOpenInbound, markHandled, recordInbound, touchContact } from "./store.ts";
+import { claimNextInbound, contactsWithOpenInbound, eraseContact, markHandled, purgeHandledInbound, recordInbound, touchContact } from "./store.ts";
 import { readWebhook, type InboundMessage, type StatusUpdate } from "./webhook.ts";
 
 export interface WhatsAppSettings {
@@ -28,6 +28,8 @@ export interface WhatsAppChannelDeps extends ScreenDeps {
   whatsapp: WhatsAppSettings;
   logger: Logger;
   now?: () => Date;
+  /** Handled messages are kept this many days (default 90). */
+  retentionDays?: number;
 }
 
 /** What became of one webhook POST, for the HTTP layer to turn into a status code. */
@@ -45,6 +47,8 @@ export interface WhatsAppChannel {
 }
 
 const STALE_CLAIM_MS = 5 * 60_000;
+const PURGE_EVERY_MS = 60 * 60_000;
+const DAY_MS = 24 * 60 * 60_000;
 
 /**
  * Inbound WhatsApp: webhooks checked by signature, every message kept once (by its id) and answered 200 at once, then
@@ -56,6 +60,15 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
   const now = deps.now ?? (() => new Date());
   const route = createRouter({ ...deps, adminIds: new Set(settings.adminIds) });
   const chains = new Map<string, Promise<void>>();
+  let lastPurgeAt = 0;
+
+  /** Retention: at most once an hour, handled messages past the retention period go. */
+  function purgeOld(): void {
+    const at = now().getTime();
+    if (at - lastPurgeAt < PURGE_EVERY_MS) return;
+    lastPurgeAt = at;
+    void purgeHandledInbound(db, new Date(at - (deps.retentionDays ?? 90) * DAY_MS)).catch((error: unknown) => logger.warn({ err: error }, "could not purge old WhatsApp messages"));
+  }
 
   function conversationWith(inbound: { externalId: string; waId: string | null }): Conversation {
     return {
@@ -63,6 +76,7 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
       waId: inbound.waId,
       reply: (messages, t) => sender.sendAll(inbound.externalId, messages, t),
       more: (token) => deps.overflow.take(token),
+      forget: () => eraseContact(db, inbound.externalId),
     };
   }
 
@@ -129,6 +143,7 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
       for (const message of read.messages) if (await keep(message)) fresh.push(message);
       for (const update of read.statuses) await onStatus(update);
       for (const contact of new Set(fresh.map((m) => m.externalId))) void drain(contact);
+      purgeOld();
       return fresh.length === 0 && read.messages.length > 0 ? "duplicate" : "applied";
     },
     async recover() {

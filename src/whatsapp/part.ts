@@ -13,6 +13,7 @@ import { createWhatsAppSender, whatsappReturnUrls } from "./sender.ts";
 export interface WhatsAppPartDeps {
   endpoint: WhatsAppEndpoint;
   sandbox: boolean;
+  retentionDays: number;
   settings: Omit<ScreenSettings, "pageSize"> & { pageSize?: number };
   db: Kysely<Database>;
   logger: Logger;
@@ -45,6 +46,7 @@ export async function createWhatsAppPart(deps: WhatsAppPartDeps): Promise<Channe
         customers: createCustomerDirectory(db),
         whatsapp: { appSecret: endpoint.appSecret, verifyToken: endpoint.verifyToken, adminIds: endpoint.adminIds, phoneNumberId: endpoint.phoneNumberId },
         logger,
+        retentionDays: deps.retentionDays,
       });
       return { routes: { whatsapp: channel }, start: () => channel.recover() };
     },

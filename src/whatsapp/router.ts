@@ -11,6 +11,8 @@ import {
   createSearch,
   dataQuestionScreen,
   destinationsScreen,
+  eraseOutcomeScreen,
+  eraseQuestionScreen,
   esimCardScreen,
   esimListScreen,
   esimNotFoundScreen,
@@ -54,6 +56,8 @@ export interface Conversation {
   reply(messages: Message[], t: Translate): Promise<void>;
   /** The rest of a long list behind its "More" row, or undefined once forgotten. */
   more(token: string): Action[] | undefined;
+  /** Erases what the channel keeps of this contact (the customer erased their data). */
+  forget(): Promise<void>;
 }
 
 /** Typed words that work like the Telegram commands, in every language we speak. */
@@ -66,7 +70,7 @@ const WORDS: Record<string, string> = {
   language: "language", язык: "language", dil: "language",
 };
 
-const CUSTOMER_COMMANDS = new Set(["start", "menu", "buy", "myesims", "help", "language"]);
+const CUSTOMER_COMMANDS = new Set(["start", "menu", "buy", "myesims", "help", "language", "deletemydata"]);
 /** What the payment page's return link types for the customer ("/paid 42"): the order's news, or a new link. */
 const RETURN_COMMAND = /^\/(paid|cancel)\s+(\d{1,12})$/i;
 
@@ -155,7 +159,18 @@ async function onCommand(session: Session, command: string): Promise<void> {
       return show(session, helpScreen(ui, deps));
     case "language":
       return show(session, languageScreen(ui));
+    case "deletemydata":
+      return show(session, eraseQuestionScreen(ui));
   }
+}
+
+async function erase(session: Session): Promise<void> {
+  const outcome = session.customer ? await session.deps.shop.eraseCustomer(session.customer.id) : "erased";
+  if (outcome === "erased") {
+    session.deps.customers.forget(session.conversation.identity);
+    await session.conversation.forget();
+  }
+  await show(session, eraseOutcomeScreen(session.ui, outcome));
 }
 
 async function onAction(session: Session, data: string): Promise<void> {
@@ -179,6 +194,7 @@ async function onAction(session: Session, data: string): Promise<void> {
   if ((match = callbackPattern.topUpPay.exec(data))) return pay(session, { iccid: match[1]!, iso2: match[2]!, key: match[3]!, shownPriceMinor: Number(match[4]) });
   if ((match = callbackPattern.payAgain.exec(data))) return payAgain(session, Number(match[1]));
   if (data === callbackData.priceRejected) return show(session, { text: ui.t("checkout-cancelled"), actions: menuActions(ui) });
+  if (data === callbackData.eraseConfirmed) return erase(session);
   if ((match = callbackPattern.language.exec(data))) return setLanguage(session, match[1] as Language);
   if ((match = callbackPattern.esims.exec(data))) return showEsims(session, pageNumber(match[1]));
   for (const [pattern, action] of ESIM_ACTIONS) if ((match = pattern.exec(data))) return withOwnedEsim(session, match, action);

@@ -86,3 +86,19 @@ export async function takePending(db: Kysely<Database>, externalId: string): Pro
       })),
     }));
 }
+
+/** Erases everything kept of a contact: the window, messages kept, messages waiting. */
+export async function eraseContact(db: Kysely<Database>, externalId: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom("whatsapp_contacts").where("external_id", "=", externalId).execute();
+    // The message being handled right now is marked handled after; the rest go.
+    await trx.deleteFrom("whatsapp_inbound").where("external_id", "=", externalId).where("handled_at", "is not", null).execute();
+    await trx.deleteFrom("whatsapp_pending").where("external_id", "=", externalId).execute();
+  });
+}
+
+/** Handled messages older than the retention period: gone. */
+export async function purgeHandledInbound(db: Kysely<Database>, olderThan: Date): Promise<number> {
+  const result = await db.deleteFrom("whatsapp_inbound").where("handled_at", "<", olderThan).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

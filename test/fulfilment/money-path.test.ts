@@ -360,6 +360,17 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
     expect(h.notifier.adminAlerts.filter((a) => a.type === "bundle_unavailable")).toEqual([]);
   });
 
+  it("purges payment events kept for deduplication after the retention period, and only those", async () => {
+    await paidOrder();
+    const kept = await h.db.selectFrom("webhook_events").select("event_id").execute();
+    expect(kept.length).toBeGreaterThan(0);
+    await h.db.insertInto("webhook_events").values({ provider: "stripe", event_id: "evt_from_long_ago", type: "checkout.session.completed", received_at: new Date(h.clock.now().getTime() - 91 * 86_400_000) }).execute();
+    await h.shop.runDueOnce();
+    const left = (await h.db.selectFrom("webhook_events").select("event_id").execute()).map((row) => row.event_id);
+    expect(left).not.toContain("evt_from_long_ago");
+    expect(left).toEqual(expect.arrayContaining(kept.map((row) => row.event_id)));
+  });
+
   it("counts delivered sales in the stats", async () => {
     const sold = await paidOrder();
     await h.driveUntil(delivered(sold.id));

@@ -1,9 +1,10 @@
 import { Composer } from "grammy";
 import type { Language } from "../../customers/index.ts";
-import { callbackPattern, pageNumber, planTitle } from "../../copy/index.ts";
-import { destinationsScreen, helpScreen, isRegion, languageScreen, mainMenu, menuActions, PAYABLE_AGAIN, regionScreen, regionsScreen, returnFromPaymentScreen } from "../../screens/index.ts";
+import { callbackData, callbackPattern, pageNumber, planTitle } from "../../copy/index.ts";
+import { destinationsScreen, eraseOutcomeScreen, eraseQuestionScreen, helpScreen, isRegion, languageScreen, mainMenu, menuActions, PAYABLE_AGAIN, regionScreen, regionsScreen, returnFromPaymentScreen } from "../../screens/index.ts";
 import { customerIdOf, type BotContext, type FeatureDeps } from "../context.ts";
 import { startCheckout } from "../checkout.ts";
+import { eraseConversationState } from "../conversation-storage.ts";
 import { setLanguage } from "../middleware.ts";
 import { show } from "../ui.ts";
 
@@ -24,6 +25,16 @@ export function menuFeature(deps: FeatureDeps): Composer<BotContext> {
   feature.command("buy", (ctx) => show(ctx, destinationsScreen(ctx, deps)));
   feature.command("help", (ctx) => show(ctx, helpScreen(ctx, deps)));
   feature.command("language", (ctx) => show(ctx, languageScreen(ctx)));
+  feature.command("deletemydata", (ctx) => show(ctx, eraseQuestionScreen(ctx)));
+  feature.callbackQuery(callbackData.eraseConfirmed, async (ctx) => {
+    const outcome = ctx.customer ? await deps.shop.eraseCustomer(ctx.customer.id) : "erased";
+    if (outcome === "erased") {
+      if (ctx.identity) deps.customers.forget(ctx.identity);
+      if (ctx.chat) await eraseConversationState(deps.db, ctx.chat.id);
+      ctx.customer = undefined;
+    }
+    await show(ctx, eraseOutcomeScreen(ctx, outcome));
+  });
 
   feature.callbackQuery(callbackPattern.nav, async (ctx, next) => {
     const target = ctx.match[1];
