@@ -7,6 +7,6 @@ export default defineConfig({
     pool: "forks",
     reporters: ["default"],
     // The product's tests, and each stand-in package's own (packages/*/vitest.config.ts): one run, one report.
-    projects: [{ extends: true, test: { name: "product", include: ["test/**/*.test.ts"] } }, "packages/*"],
+    projects: [{ extends: true, test: { name: "product", include: ["test/**/*.test.ts"], globalSetup: ["test/global-setup.ts"] } }, "packages/*"],
   },
 });

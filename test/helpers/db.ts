@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
@@ -29,9 +30,12 @@ export function testDatabaseTargets(): TestDatabaseTarget[] {
 
 let pgliteTemplate: Promise<PGlite> | undefined;
 
-// initdb costs seconds; cloning a migrated template costs a fraction of that.
+// initdb costs seconds; loading the migrated data directory the global set-up saved, or cloning a template, a
+// fraction of that.
 async function migratedPgliteTemplate(): Promise<PGlite> {
   pgliteTemplate ??= (async () => {
+    const saved = process.env.PGLITE_TEMPLATE;
+    if (saved && existsSync(saved)) return PGlite.create({ parsers: int8Parsers, loadDataDir: new Blob([readFileSync(saved)]) });
     const template = await PGlite.create({ parsers: int8Parsers });
     const db = new Kysely<unknown>({ dialect: new PGliteDialect(template) });
     await migrateToLatest(db);
