@@ -1,13 +1,14 @@
 import { Api, type Bot, webhookCallback } from "grammy";
-import type { Context } from "hono";
+import { type Context, Hono } from "hono";
 import { createCatalogue } from "./catalogue/index.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/index.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import type { Endpoints } from "./endpoints.ts";
-import { createEsimGoClient } from "./esimgo/index.ts";
+import { createEsimGoClient, type EsimGoClient } from "./esimgo/index.ts";
 import { createServer, listen } from "./http/server.ts";
 import type { Logger } from "./logger.ts";
+import { createPrometheusMetrics, metricsApp, noMetrics, observeBalance, refreshBalance, type Metrics, type PrometheusMetrics } from "./metrics/index.ts";
 import { createRoutingNotifier } from "./notify/index.ts";
 import { createPayments } from "./payments/index.ts";
 import { createShop } from "./shop/index.ts";
@@ -56,8 +57,16 @@ async function wire(config: Config, endpoints: Endpoints, logger: Logger, option
   const applied = await migrateToLatest(database.db);
   logger.info({ database: database.kind, applied }, "database ready");
 
-  const esimgo = createEsimGoClient({ baseUrl: endpoints.esimgo.apiUrl, apiKey: endpoints.esimgo.apiKey, logger: logger.child({ module: "esimgo" }) });
-  teardown.add("esimgo client", () => esimgo.close());
+  const prometheus = config.metrics.token || config.metrics.port !== undefined ? createPrometheusMetrics({ db: database.db, logger }) : undefined;
+  const metrics: Metrics = prometheus?.metrics ?? noMetrics;
+  const client = createEsimGoClient({
+    baseUrl: endpoints.esimgo.apiUrl,
+    apiKey: endpoints.esimgo.apiKey,
+    logger: logger.child({ module: "esimgo" }),
+    onResponse: metrics.providerRequest,
+  });
+  teardown.add("esimgo client", () => client.close());
+  const esimgo = prometheus ? observeBalance(client, metrics) : client;
   const { token, apiRoot } = endpoints.telegram;
   // The payment link's return URL needs the bot's username before the shop exists.
   const botInfo = endpoints.telegram.botInfo ?? (await new Api(token, { apiRoot }).getMe());
@@ -86,6 +95,7 @@ async function wire(config: Config, endpoints: Endpoints, logger: Logger, option
     returnUrls: (_channel, orderId) => telegramReturnUrls(botInfo.username, orderId),
     notifier,
     logger,
+    metrics,
     settings: {
       pricing: config.pricing,
       fulfilmentDeadlineMinutes: config.fulfilmentDeadlineMinutes,
@@ -102,6 +112,7 @@ async function wire(config: Config, endpoints: Endpoints, logger: Logger, option
     catalogue,
     shop,
     logger,
+    metrics,
     settings: { adminIds, refundPolicy: config.refundPolicy, supportContact: config.supportContact, sandbox, lowBalanceThresholdMinor: config.lowBalanceThresholdMinor },
   });
   await registerCommands(bot.api, adminIds).catch((error: unknown) => logger.warn({ err: error }, "could not register bot commands"));
@@ -113,12 +124,14 @@ async function wire(config: Config, endpoints: Endpoints, logger: Logger, option
       stripeWebhook: (raw, signature) => shop.handleStripeWebhook(raw, signature),
       esimgoCallback: (raw, signature) => shop.handleEsimGoCallback(raw, signature),
       ...(config.telegram.mode === "webhook" ? { telegramWebhook: telegramWebhookRoute(bot, config.telegram.webhookSecret) } : {}),
-      mounts: endpoints.mounts,
+      mounts: [...endpoints.mounts, ...(prometheus && config.metrics.token ? [{ path: "/metrics", app: metricsApp({ render: prometheus.render, token: config.metrics.token }) }] : [])],
+      metrics,
     }),
     config.http,
   );
   teardown.add("http server", () => server.close());
   logger.info({ url: server.url }, "http server listening");
+  if (prometheus) await serveMetrics(config.metrics, prometheus, esimgo, teardown, logger);
   options.onListening?.(server.url);
 
   const periodicSync = catalogue.startPeriodicSync();
@@ -135,6 +148,20 @@ async function wire(config: Config, endpoints: Endpoints, logger: Logger, option
     return stopping;
   };
   return { url: server.url, done, stop };
+}
+
+const BALANCE_REFRESH_MS = 10 * 60_000;
+
+/** The separate metrics port (loopback only), and the balance read now and then so its gauge stays current. */
+async function serveMetrics(settings: Config["metrics"], prometheus: PrometheusMetrics, esimgo: EsimGoClient, teardown: Teardown, logger: Logger): Promise<void> {
+  if (settings.port !== undefined) {
+    const app = new Hono().route("/metrics", metricsApp({ render: prometheus.render, ...(settings.token ? { token: settings.token } : {}) }));
+    const server = await listen(app, { port: settings.port, host: "127.0.0.1" });
+    teardown.add("metrics server", () => server.close());
+    logger.info({ url: `${server.url}/metrics` }, "metrics server listening");
+  }
+  const refresh = refreshBalance(esimgo, BALANCE_REFRESH_MS, logger);
+  teardown.add("balance refresh", () => refresh.stop());
 }
 
 function telegramWebhookRoute(bot: Bot<BotContext>, secretToken: string): (c: Context) => Promise<Response> {

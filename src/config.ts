@@ -98,6 +98,8 @@ const schema = z.object({
   ),
   SUPPORT_CONTACT: optionalString,
   SANDBOX_BALANCE: decimal("a simulated eSIM Go balance", 0, 1_000_000).default(1000),
+  METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().regex(/^[\x21-\x7e]{16,256}$/, "expected 16-256 printable characters without spaces").optional()),
+  METRICS_PORT: integer("a port number 0-65535", 0, 65535).optional(),
 });
 
 type RawConfig = z.infer<typeof schema>;
@@ -141,6 +143,8 @@ export interface Config {
   usageCacheSeconds: number;
   refundPolicy: string;
   supportContact?: string;
+  /** `/metrics`: on the main port behind the token, and/or on its own port on 127.0.0.1; neither set, not served. */
+  metrics: { token?: string; port?: number };
 }
 
 export type SimulatedParts = { database: boolean; esimgo: boolean; stripe: boolean; telegram: boolean };
@@ -196,6 +200,7 @@ function toConfig(raw: RawConfig): Config {
     usageCacheSeconds: raw.USAGE_CACHE_SECONDS,
     refundPolicy: raw.REFUND_POLICY,
     supportContact: raw.SUPPORT_CONTACT,
+    metrics: { token: raw.METRICS_TOKEN, port: raw.METRICS_PORT },
   };
 }
 
@@ -242,6 +247,9 @@ function crossChecks(raw: RawConfig): string[] {
     if (!raw.TELEGRAM_WEBHOOK_SECRET) problems.push("TELEGRAM_WEBHOOK_SECRET: required when BOT_MODE=webhook");
     if (simulated.telegram) problems.push("TELEGRAM_BOT_TOKEN: required when BOT_MODE=webhook");
   }
+  if (raw.METRICS_PORT !== undefined && raw.METRICS_PORT !== 0 && raw.METRICS_PORT === raw.PORT) {
+    problems.push("METRICS_PORT: must differ from PORT (it is a second server, on 127.0.0.1)");
+  }
   if (raw.NODE_ENV === "production") problems.push(...productionProblems(raw, simulated));
   return problems;
 }
@@ -273,6 +281,7 @@ export function secretValues(config: Config): string[] {
     "apiKey" in esimgo ? esimgo.apiKey : undefined,
     stripe.simulated ? undefined : stripe.secretKey,
     stripe.simulated ? undefined : stripe.webhookSecret,
+    config.metrics.token,
     ...passwordForms(config.database.url),
   ].filter((v): v is string => typeof v === "string" && v.length >= 6);
 }

@@ -9,6 +9,7 @@ import { isCheckoutData } from "../copy/index.ts";
 import { createCustomerDirectory, type CustomerDirectory } from "../customers/index.ts";
 import type { Database } from "../db/schema.ts";
 import type { Logger } from "../logger.ts";
+import type { Metrics } from "../metrics/port.ts";
 import { createScreenCache } from "../screens/index.ts";
 import type { Shop } from "../shop/index.ts";
 import type { BaseContext, BotContext, BotSettings, FeatureDeps } from "./context.ts";
@@ -38,6 +39,7 @@ export interface BotDeps {
   shop: Shop;
   logger: Logger;
   settings: BotSettings;
+  metrics?: Pick<Metrics, "update">;
 }
 
 const DEFAULT_PAGE_SIZE = 6;
@@ -63,6 +65,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   const features: FeatureDeps = { db: deps.db, customers, catalogue: deps.catalogue, screens, shop: deps.shop, settings, adminIds: new Set(settings.adminIds) };
 
   bot.api.config.use(autoRetry(AUTO_RETRY));
+  bot.use(countUpdates(deps.metrics));
   bot.use(contextSetup(deps.logger));
   bot.use(answerEveryCallbackQuery());
   bot.use(floodLimit(settings.rateLimit ?? DEFAULT_RATE_LIMIT));
@@ -93,6 +96,13 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
 
   bot.catch((error) => deps.logger.error({ err: error.error, update_id: error.ctx.update.update_id }, "update failed outside the error boundary"));
   return bot;
+}
+
+function countUpdates(metrics: Pick<Metrics, "update"> | undefined): Middleware<BotContext> {
+  return (_ctx, next) => {
+    metrics?.update("telegram");
+    return next();
+  };
 }
 
 /**
