@@ -154,7 +154,10 @@ describe("GET /metrics with METRICS_TOKEN, after a sandbox purchase", () => {
     expect(value("esimshop_provider_requests_total", { endpoint: "GET /esims/assignments", code: "200" })).toBeGreaterThanOrEqual(1);
     expect(value("esimshop_provider_request_seconds_count", { endpoint: "POST /orders" })).toBe(2);
     expect(value("esimshop_provider_request_seconds_sum", { endpoint: "POST /orders" })).toBeGreaterThan(0);
-    const providerCalls = samples.filter((s) => s.name === "esimshop_provider_requests_total").reduce((sum, s) => sum + s.value, 0);
+    const providerSamples = samples.filter((s) => s.name === "esimshop_provider_requests_total");
+    // No ICCID, reference or bundle name in a label: one series per endpoint and code.
+    for (const sample of providerSamples) expect(sample.labels.endpoint).toMatch(/^(GET|POST) \/[a-z/{}]*$/);
+    const providerCalls = providerSamples.reduce((sum, s) => sum + s.value, 0);
     expect(providerCalls).toBe(esimgo.control.requestCount());
 
     expect(esimgo.control.getBalance()).toBeLessThan(500);
