@@ -8,7 +8,7 @@ import { startTelegramSim, type TelegramSim } from "@esim-shop/telegram-sim";
 import { parseConfig, type Environment } from "../src/config.ts";
 import { type RunningApp, startApp } from "../src/start.ts";
 import { type TestDatabase, testDatabaseTargets } from "./helpers/db.ts";
-import { freePort } from "./helpers/process.ts";
+import { freePort, waitUntil } from "./helpers/process.ts";
 import { buttonsOf, HarnessUser, textOf } from "./telegram/harness.ts";
 
 const METRICS_TOKEN = "metrics-test-token-0123456789";
@@ -118,6 +118,7 @@ describe("GET /metrics with METRICS_TOKEN, after a sandbox purchase", () => {
     await user.waitFor((m) => m.photo !== undefined);
     // The shop's owner asks for the balance: the gauge shows the balance as read now, after the sale.
     await user.send("/balance");
+    await user.settled();
 
     // eSIM Go reports usage (a signed callback), and a forged callback and a forged Telegram update are refused.
     const iccid = esimgo.control.esims()[0]?.iccid ?? "";
@@ -127,7 +128,17 @@ describe("GET /metrics with METRICS_TOKEN, after a sandbox purchase", () => {
     const wrongSecret = await fetch(`${publicUrl}/webhooks/telegram`, { method: "POST", body: "{}", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": "wrong-secret-00000000" } });
     expect(wrongSecret.status).toBe(401);
 
-    const { status, contentType, body } = await scrape(`${publicUrl}/metrics`, METRICS_TOKEN);
+    // The QR photo goes out just before the order is marked delivered: scrape until the delivery is recorded.
+    let answer = await scrape(`${publicUrl}/metrics`, METRICS_TOKEN);
+    await waitUntil(
+      async () => {
+        answer = await scrape(`${publicUrl}/metrics`, METRICS_TOKEN);
+        return valueOf(parseExposition(answer.body), "esimshop_fulfilment_seconds_count") === 1;
+      },
+      30_000,
+      "the delivery on /metrics",
+    );
+    const { status, contentType, body } = answer;
     expect(status).toBe(200);
     expect(contentType).toMatch(/^text\/plain; version=0\.0\.4/);
     const samples = parseExposition(body);
