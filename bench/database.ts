@@ -20,13 +20,24 @@ export async function openBenchDatabase(databaseUrl: string | undefined): Promis
 }
 
 async function freshPostgres(serverUrl: string): Promise<DatabaseHandle> {
-  const name = `bench_${randomBytes(6).toString("hex")}`;
-  await adminQuery(serverUrl, `create database ${name}`);
-  const handle = await openDatabase({ databaseUrl: withDatabase(serverUrl, name), dataDir: "" });
+  const fresh = await freshPostgresDatabase(serverUrl);
+  const handle = await openDatabase({ databaseUrl: fresh.url, dataDir: "" });
   return {
     ...handle,
     close: async () => {
       await handle.close();
+      await fresh.drop();
+    },
+  };
+}
+
+/** An empty database on that server, for a process of its own; `drop` waits for its connections to go first. */
+export async function freshPostgresDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `bench_${randomBytes(6).toString("hex")}`;
+  await adminQuery(serverUrl, `create database ${name}`);
+  return {
+    url: withDatabase(serverUrl, name),
+    drop: async () => {
       await waitUntilDisconnected(serverUrl, name);
       await adminQuery(serverUrl, `drop database if exists ${name} with (force)`);
     },

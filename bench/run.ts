@@ -8,6 +8,7 @@ import { benchCustomers } from "./customers.ts";
 import { openBenchDatabase } from "./database.ts";
 import { FakeTelegram } from "./fake-telegram.ts";
 import { createCountingLogger, type CountingLogger } from "./logger.ts";
+import { measureProductionMemory } from "./production.ts";
 import { benchRush } from "./rush.ts";
 import { benchSearch } from "./search.ts";
 import { benchLine } from "./stats.ts";
@@ -22,6 +23,8 @@ const PLAN = {
 };
 
 const SETTLE_SECONDS = 8;
+/** How long the built product idles after start-up before its RSS is read. */
+const PRODUCTION_IDLE_SECONDS = 10;
 
 async function main(): Promise<void> {
   const peakRss = trackPeakRss();
@@ -39,7 +42,10 @@ async function main(): Promise<void> {
     await settle();
     memoryNote(`at rest (${SETTLE_SECONDS} s idle, garbage collected)`);
     console.log(`# memory peak: rss=${Math.round(peakRss() / 2 ** 20)} (MB)`);
-    console.log(benchLine("memory", { rss_mb: process.memoryUsage().rss / 2 ** 20 }));
+    const rssMb = process.memoryUsage().rss / 2 ** 20;
+    const production = await measureProductionMemory({ databaseUrl: process.env.DATABASE_URL, idleSeconds: PRODUCTION_IDLE_SECONDS });
+    console.log(`# memory production: node dist/src/main.js (npm run build; no tsx, no stand-in in the process), database=${production.database}, ${production.idleSeconds} s idle after start-up`);
+    console.log(benchLine("memory", { rss_mb: rssMb, prod_rss_mb: production.rssMb }));
   } finally {
     await database.close();
   }

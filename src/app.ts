@@ -1,13 +1,15 @@
 import type { Kysely } from "kysely";
 import type { ChannelPart } from "./channel-part.ts";
+import { Hono } from "hono";
 import { createCatalogue } from "./catalogue/index.ts";
 import type { Config } from "./config.ts";
 import { openDatabase, type Database } from "./db/index.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import type { Endpoints } from "./endpoints.ts";
-import { createEsimGoClient } from "./esimgo/index.ts";
+import { createEsimGoClient, type EsimGoClient } from "./esimgo/index.ts";
 import { createServer, listen } from "./http/server.ts";
 import type { Logger } from "./logger.ts";
+import { createPrometheusMetrics, metricsApp, noMetrics, observeBalance, refreshBalance, type Metrics, type PrometheusMetrics } from "./metrics/index.ts";
 import { createRoutingNotifier } from "./notify/index.ts";
 import { createPayments } from "./payments/index.ts";
 import { createShop } from "./shop/index.ts";
@@ -57,8 +59,16 @@ async function wire(config: Config, endpoints: Endpoints, logger: Logger, option
   const applied = await migrateToLatest(database.db);
   logger.info({ database: database.kind, applied }, "database ready");
 
-  const esimgo = createEsimGoClient({ baseUrl: endpoints.esimgo.apiUrl, apiKey: endpoints.esimgo.apiKey, logger: logger.child({ module: "esimgo" }) });
-  teardown.add("esimgo client", () => esimgo.close());
+  const prometheus = config.metrics.token || config.metrics.port !== undefined ? createPrometheusMetrics({ db: database.db, logger }) : undefined;
+  const metrics: Metrics = prometheus?.metrics ?? noMetrics;
+  const client = createEsimGoClient({
+    baseUrl: endpoints.esimgo.apiUrl,
+    apiKey: endpoints.esimgo.apiKey,
+    logger: logger.child({ module: "esimgo" }),
+    onResponse: metrics.providerRequest,
+  });
+  teardown.add("esimgo client", () => client.close());
+  const esimgo = prometheus ? observeBalance(client, metrics) : client;
   const parts = await channelParts(config, endpoints, database.db, logger, teardown);
   const notifier = createRoutingNotifier({ db: database.db, channels: Object.fromEntries(parts.map((part) => [part.channel, part.outbox])), logger });
   const catalogue = createCatalogue({ db: database.db, esimgo, notifier, logger, pricing: config.pricing, maxAgeMs: config.catalogueMaxAgeMs });
@@ -81,6 +91,7 @@ async function wire(config: Config, endpoints: Endpoints, logger: Logger, option
     },
     notifier,
     logger,
+    metrics,
     settings: {
       pricing: config.pricing,
       fulfilmentDeadlineMinutes: config.fulfilmentDeadlineMinutes,
@@ -90,7 +101,7 @@ async function wire(config: Config, endpoints: Endpoints, logger: Logger, option
     },
   });
 
-  const attached = await Promise.all(parts.map((part) => part.attach({ catalogue, shop })));
+  const attached = await Promise.all(parts.map((part) => part.attach({ catalogue, shop, metrics })));
   const server = await listen(
     createServer({
       db: database.db,
@@ -98,12 +109,14 @@ async function wire(config: Config, endpoints: Endpoints, logger: Logger, option
       stripeWebhook: (raw, signature) => shop.handleStripeWebhook(raw, signature),
       esimgoCallback: (raw, signature) => shop.handleEsimGoCallback(raw, signature),
       ...Object.assign({}, ...attached.map((channel) => channel.routes)),
-      mounts: endpoints.mounts,
+      mounts: [...endpoints.mounts, ...(prometheus && config.metrics.token ? [{ path: "/metrics", app: metricsApp({ render: prometheus.render, token: config.metrics.token }) }] : [])],
+      metrics,
     }),
     config.http,
   );
   teardown.add("http server", () => server.close());
   logger.info({ url: server.url }, "http server listening");
+  if (prometheus) await serveMetrics(config.metrics, prometheus, esimgo, teardown, logger);
   options.onListening?.(server.url);
 
   const periodicSync = catalogue.startPeriodicSync();
@@ -120,6 +133,20 @@ async function wire(config: Config, endpoints: Endpoints, logger: Logger, option
     return stopping;
   };
   return { url: server.url, done, stop };
+}
+
+const BALANCE_REFRESH_MS = 10 * 60_000;
+
+/** The separate metrics port (loopback only), and the balance read now and then so its gauge stays current. */
+async function serveMetrics(settings: Config["metrics"], prometheus: PrometheusMetrics, esimgo: EsimGoClient, teardown: Teardown, logger: Logger): Promise<void> {
+  if (settings.port !== undefined) {
+    const app = new Hono().route("/metrics", metricsApp({ render: prometheus.render, ...(settings.token ? { token: settings.token } : {}) }));
+    const server = await listen(app, { port: settings.port, host: "127.0.0.1" });
+    teardown.add("metrics server", () => server.close());
+    logger.info({ url: `${server.url}/metrics` }, "metrics server listening");
+  }
+  const refresh = refreshBalance(esimgo, BALANCE_REFRESH_MS, logger);
+  teardown.add("balance refresh", () => refresh.stop());
 }
 
 /** The chat channels this app runs: Telegram, WhatsApp, or both. */

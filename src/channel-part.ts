@@ -1,6 +1,7 @@
 import type { Catalogue } from "./catalogue/index.ts";
 import type { Channel } from "./db/schema.ts";
 import type { ServerDeps } from "./http/server.ts";
+import type { Metrics } from "./metrics/index.ts";
 import type { ChannelOutbox } from "./notify/index.ts";
 import type { ReturnUrls } from "./payments/index.ts";
 import type { Shop } from "./shop/index.ts";
@@ -13,7 +14,7 @@ export interface ChannelPart {
   channel: Channel;
   outbox: ChannelOutbox;
   returnUrls(orderId: number): ReturnUrls;
-  attach(core: { catalogue: Catalogue; shop: Shop }): Promise<AttachedChannel>;
+  attach(core: { catalogue: Catalogue; shop: Shop; metrics: Metrics }): Promise<AttachedChannel>;
 }
 
 export interface AttachedChannel {

@@ -141,6 +141,8 @@ const schema = z.object({
       .transform((v) => Object.fromEntries(v.split(",").map((pair) => pair.split(":") as [string, string])))
       .optional(),
   ),
+  METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().regex(/^[\x21-\x7e]{16,256}$/, "expected 16-256 printable characters without spaces").optional()),
+  METRICS_PORT: integer("a port number 0-65535", 0, 65535).optional(),
 });
 
 /** The settings that make the WhatsApp channel: all of them, or none. */
@@ -211,6 +213,8 @@ export interface Config {
   retentionDays: number;
   refundPolicy: string;
   supportContact?: string;
+  /** `/metrics`: on the main port behind the token, and/or on its own port on 127.0.0.1; neither set, not served. */
+  metrics: { token?: string; port?: number };
 }
 
 export type SimulatedParts = { database: boolean; esimgo: boolean; stripe: boolean; telegram: boolean; whatsapp: boolean };
@@ -274,6 +278,7 @@ function toConfig(raw: RawConfig): Config {
     retentionDays: raw.RETENTION_DAYS,
     refundPolicy: raw.REFUND_POLICY,
     supportContact: raw.SUPPORT_CONTACT,
+    metrics: { token: raw.METRICS_TOKEN, port: raw.METRICS_PORT },
   };
 }
 
@@ -345,6 +350,9 @@ function crossChecks(raw: RawConfig): string[] {
   if (missing.length > 0 && missing.length < WHATSAPP_KEYS.length) {
     problems.push(...missing.map((key) => `${key}: required with the other WhatsApp settings (the channel needs all of ${WHATSAPP_KEYS.join(", ")})`));
   }
+  if (raw.METRICS_PORT !== undefined && raw.METRICS_PORT !== 0 && raw.METRICS_PORT === raw.PORT) {
+    problems.push("METRICS_PORT: must differ from PORT (it is a second server, on 127.0.0.1)");
+  }
   if (raw.NODE_ENV === "production") problems.push(...productionProblems(raw, simulated));
   return problems;
 }
@@ -386,6 +394,7 @@ export function secretValues(config: Config): string[] {
     config.whatsapp.mode === "on" ? config.whatsapp.accessToken : undefined,
     config.whatsapp.mode === "on" ? config.whatsapp.appSecret : undefined,
     config.whatsapp.mode === "on" ? config.whatsapp.verifyToken : undefined,
+    config.metrics.token,
     ...passwordForms(config.database.url),
   ].filter((v): v is string => typeof v === "string" && v.length >= 6);
 }

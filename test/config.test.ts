@@ -118,6 +118,22 @@ describe("configuration", () => {
     expect(secretValues(config)).toContain("a-webhook-secret-0123");
   });
 
+  it("metrics: off by default; a token or a loopback port; every bad metrics setting named at once, the token kept secret", () => {
+    expect(parseConfig({}).metrics).toEqual({ token: undefined, port: undefined });
+    const token = "a-metrics-token-0123456789";
+    const config = parseConfig({ METRICS_TOKEN: token, METRICS_PORT: "9464" });
+    expect(config.metrics).toEqual({ token, port: 9464 });
+    expect(secretValues(config)).toContain(token);
+    const problems = problemsOf({ METRICS_TOKEN: "short", METRICS_PORT: "99999", PORT: "abc" });
+    expect(problems).toEqual([
+      expect.stringMatching(/^PORT: expected a port number/),
+      "METRICS_TOKEN: expected 16-256 printable characters without spaces",
+      "METRICS_PORT: expected a port number 0-65535",
+    ]);
+    expect(problemsOf({ METRICS_TOKEN: "has a space in it 0123" })).toEqual(["METRICS_TOKEN: expected 16-256 printable characters without spaces"]);
+    expect(problemsOf({ METRICS_PORT: "3000" })).toEqual(["METRICS_PORT: must differ from PORT (it is a second server, on 127.0.0.1)"]);
+  });
+
   it("names STRIPE_API_URL in production even when the Stripe key is missing too", () => {
     const problems = problemsOf({ NODE_ENV: "production", STRIPE_API_URL: "http://127.0.0.1:12111" }).join("\n");
     expect(problems).toMatch(/^STRIPE_SECRET_KEY: required when NODE_ENV=production/m);

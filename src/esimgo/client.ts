@@ -30,6 +30,7 @@ export function createEsimGoClient(opts: EsimGoClientOptions): EsimGoClient {
     timeoutMs: opts.timeoutMs ?? 15_000,
     requestsPerSecond: opts.requestsPerSecond ?? 10,
     ...(opts.logger ? { logger: opts.logger } : {}),
+    onResponse: opts.onResponse,
   });
   const logger = opts.logger;
   const json = "application/json";

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import { Agent, request } from "undici";
 import type { z } from "zod";
+import { endpointOf } from "./endpoint.ts";
 import { EsimGoError, isRetryable, kindForStatus } from "./errors.ts";
 import { RequestLimiter, type Priority } from "./limiter.ts";
 import { errorBody, normaliseKeys } from "./schemas.ts";
@@ -12,6 +13,8 @@ export interface TransportOptions {
   timeoutMs: number;
   requestsPerSecond: number;
   logger?: Logger;
+  /** Told of every HTTP attempt, retries and 429s included: `code` is the status, or "error" when no answer came. */
+  onResponse?(endpoint: string, code: string, seconds: number): void;
 }
 
 export interface Call {
@@ -96,17 +99,24 @@ export class Transport {
 
   private async attempt(call: Call): Promise<Reply | EsimGoError> {
     await this.limiter.acquire(priorityOf(call));
+    const started = performance.now();
     let reply: Reply;
     try {
       reply = await this.dispatch(call);
     } catch (cause) {
+      this.observe(call, "error", started);
       return this.transportFailure(call, cause);
     }
+    this.observe(call, String(reply.status), started);
     this.limiter.observe(reply.headers);
     if (reply.status >= 200 && reply.status < 300) return reply;
     const error = this.httpFailure(call, reply);
     if (error.kind === "rate_limited") this.limiter.pauseUntil(Date.now() + (error.retryAfterMs ?? 1000));
     return error;
+  }
+
+  private observe(call: Call, code: string, started: number): void {
+    this.options.onResponse?.(endpointOf(call.method, call.path), code, (performance.now() - started) / 1000);
   }
 
   private async dispatch(call: Call): Promise<Reply> {

@@ -9,6 +9,8 @@ export interface EsimGoClientOptions {
   /** Client-side cap shared by every call of one client. Default 10 (the API's per-IP limit). */
   requestsPerSecond?: number;
   logger?: Logger;
+  /** Told of every HTTP attempt (metrics): endpoint like "GET /orders/{reference}", status code or "error", duration. */
+  onResponse?(endpoint: string, code: string, seconds: number): void;
 }
 
 export interface CatalogueBundle {

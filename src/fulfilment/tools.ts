@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database, Order, OrderStatus, OrderUpdate } from "../db/schema.ts";
 import { EsimGoError, type EsimGoClient } from "../esimgo/index.ts";
 import type { Logger } from "../logger.ts";
+import type { Metrics } from "../metrics/port.ts";
 import type { Notifier } from "../notify/index.ts";
 import { causeOf, KEEP_SETTLED_REFUND, RELEASED, transitionOrder, type OrderSet, type Transition } from "../orders/index.ts";
 import { backoffMs } from "./backoff.ts";
@@ -36,6 +37,7 @@ export interface FulfilmentDeps {
   now: () => Date;
   /** Called once the order is `failed` with refund_status pending: refunds and tells people. */
   onFailed(order: Order, cause: string, reason: FailureReason): Promise<void>;
+  metrics?: Pick<Metrics, "fulfilled">;
 }
 
 /** A step either hands on the order as it now is (the lane takes the next step at once) or is done with it for now. */

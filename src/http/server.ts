@@ -5,6 +5,7 @@ import { sql, type Kysely } from "kysely";
 import type { Database } from "../db/schema.ts";
 import { migrationsApplied } from "../db/migrate.ts";
 import type { Logger } from "../logger.ts";
+import { noMetrics, type Metrics, type WebhookCount, type WebhookSource } from "../metrics/port.ts";
 import type { WebhookOutcome } from "../shop/index.ts";
 
 /** A webhook receiver: takes the raw body (signatures are computed over it) and one signature header. */
@@ -29,6 +30,9 @@ export interface WhatsAppRoutes {
 
 const WHATSAPP_STATUS = { applied: 200, duplicate: 200, refused: 401, malformed: 400 } as const;
 
+/** How a webhook is counted: not ours counts as handled, unreadable as refused, "send it again" as failed. */
+const COUNTED_AS: Record<WebhookOutcome, WebhookCount> = { applied: "applied", ignored: "applied", duplicate: "duplicate", refused: "refused", malformed: "refused", retry: "failed" };
+
 export interface ServerDeps {
   db: Kysely<Database>;
   logger: Logger;
@@ -39,6 +43,7 @@ export interface ServerDeps {
   /** Extra applications mounted under a path (the sandbox's checkout pages). */
   mounts?: { path: string; app: Hono }[];
   maxBodyBytes?: number;
+  metrics?: Pick<Metrics, "webhook">;
 }
 
 export function createServer(deps: ServerDeps): Hono {
@@ -54,10 +59,11 @@ export function createServer(deps: ServerDeps): Hono {
     return c.json({ status: ready ? "ready" : "not ready" }, ready ? 200 : 503);
   });
 
-  mountRawWebhook(app, "/webhooks/stripe", "stripe-signature", deps.stripeWebhook, limit, STATUS.stripe);
-  mountRawWebhook(app, "/webhooks/esimgo", "x-signature-sha256", deps.esimgoCallback, limit, STATUS.esimgo);
+  const metrics = deps.metrics ?? noMetrics;
+  mountRawWebhook(app, { path: "/webhooks/stripe", source: "stripe", signatureHeader: "stripe-signature", status: STATUS.stripe }, deps.stripeWebhook, limit, metrics);
+  mountRawWebhook(app, { path: "/webhooks/esimgo", source: "esimgo", signatureHeader: "x-signature-sha256", status: STATUS.esimgo }, deps.esimgoCallback, limit, metrics);
   const telegram = deps.telegramWebhook;
-  if (telegram) app.post("/webhooks/telegram", limit, (c) => telegram(c));
+  if (telegram) app.post("/webhooks/telegram", limit, (c) => counted(metrics, "telegram", () => telegram(c)));
   const whatsapp = deps.whatsapp;
   if (whatsapp) {
     app.get("/webhooks/whatsapp", (c) => {
@@ -67,7 +73,7 @@ export function createServer(deps: ServerDeps): Hono {
     app.post("/webhooks/whatsapp", limit, async (c) => {
       // The signature is over the bytes as sent: never re-encode them before checking.
       const raw = new Uint8Array(await c.req.arrayBuffer());
-      const outcome = await whatsapp.handleWebhook(raw, c.req.header("x-hub-signature-256"));
+      const outcome = await countedOutcome(metrics, "whatsapp", () => whatsapp.handleWebhook(raw, c.req.header("x-hub-signature-256")));
       return c.json({ outcome }, WHATSAPP_STATUS[outcome]);
     });
   }
@@ -82,19 +88,46 @@ export function createServer(deps: ServerDeps): Hono {
   return app;
 }
 
-function mountRawWebhook(
-  app: Hono,
-  path: string,
-  signatureHeader: string,
-  handler: RawWebhookHandler | undefined,
-  limit: ReturnType<typeof bodyLimit>,
-  status: Record<WebhookOutcome, StatusCode>,
-): void {
+interface RawWebhookRoute {
+  path: string;
+  source: "stripe" | "esimgo";
+  signatureHeader: string;
+  status: Record<WebhookOutcome, StatusCode>;
+}
+
+function mountRawWebhook(app: Hono, route: RawWebhookRoute, handler: RawWebhookHandler | undefined, limit: ReturnType<typeof bodyLimit>, metrics: Pick<Metrics, "webhook">): void {
   if (!handler) return;
-  app.post(path, limit, async (c) => {
-    const outcome = await handler(await c.req.text(), c.req.header(signatureHeader));
-    return c.json({ outcome }, status[outcome]);
+  app.post(route.path, limit, async (c) => {
+    const raw = await c.req.text();
+    const outcome = await countedOutcome(metrics, route.source, () => handler(raw, c.req.header(route.signatureHeader)));
+    return c.json({ outcome }, route.status[outcome]);
   });
+}
+
+/** Runs a webhook handler and counts what became of it; a throw is counted as failed (and answered 500 by onError). */
+async function countedOutcome<Outcome extends WebhookOutcome>(metrics: Pick<Metrics, "webhook">, source: WebhookSource, handle: () => Promise<Outcome>): Promise<Outcome> {
+  let outcome: Outcome;
+  try {
+    outcome = await handle();
+  } catch (error) {
+    metrics.webhook(source, "failed");
+    throw error;
+  }
+  metrics.webhook(source, COUNTED_AS[outcome]);
+  return outcome;
+}
+
+/** A handler that answers in HTTP itself (grammY's): 401 is a refused secret, any other non-2xx a failure. */
+async function counted(metrics: Pick<Metrics, "webhook">, source: WebhookSource, handle: () => Promise<Response>): Promise<Response> {
+  let response: Response;
+  try {
+    response = await handle();
+  } catch (error) {
+    metrics.webhook(source, "failed");
+    throw error;
+  }
+  metrics.webhook(source, response.ok ? "applied" : response.status === 401 ? "refused" : "failed");
+  return response;
 }
 
 async function isReady(db: Kysely<Database>): Promise<boolean> {

@@ -7,6 +7,7 @@ export { createPaymentEventHandler, type PaymentEventDeps, type PaymentEventOutc
 export { createRefunder, refundIdempotencyKey, type OperatorRefundOutcome, type RefundReason, type Refunder } from "./refunds.ts";
 export { createOperator, type OperatorDeps, type OrderStory, type RetryOutcome, type StatsRow } from "./operator.ts";
 export { expireStalePending } from "./expiry.ts";
+export { countOrders, ORDER_STATUSES, type OrderCounts } from "./counts.ts";
 export { claimDueOrder, releaseLease, renewLease, RELEASED, WORKABLE_STATUSES } from "./lease.ts";
 export { appendOrderEventOnce, causeOf, countOrderEvents, expireOpenOrdersOf, findOrder, hasOrderInProgress, purgeWebhookEvents, KEEP_SETTLED_REFUND, NEW_REFUND, transitionOrder, transitionWithin, type OrderSet, type Transition } from "./store.ts";
 export type { Order, OrderStatus } from "../db/schema.ts";

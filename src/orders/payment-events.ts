@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database, Order, OrderUpdate } from "../db/schema.ts";
 import type { Logger } from "../logger.ts";
+import type { Metrics } from "../metrics/port.ts";
 import type { AdminAlert, CustomerNotice, Notifier } from "../notify/index.ts";
 import type { PaymentEvent } from "../payments/index.ts";
 import { refundFailureRecorded } from "./refund-records.ts";
@@ -14,6 +15,7 @@ export interface PaymentEventDeps {
   fulfilmentDeadlineMinutes: number;
   /** Refunds a second payment for an order that was already paid (two sessions raced). */
   refundDuplicatePayment(orderId: number, paymentIntentId: string, amountMinor: number): Promise<void>;
+  metrics?: Pick<Metrics, "payment">;
 }
 
 /** What became of one payment event: stored and acted on, seen before, or of no concern to any order. */
@@ -40,6 +42,7 @@ export function createPaymentEventHandler(deps: PaymentEventDeps): (event: Payme
     if (event.type === "ignored") return "ignored";
     const after = await deps.db.transaction().execute((trx) => applyOnce(deps, trx, event));
     if (after === "duplicate") return "duplicate";
+    if (event.type === "paid" && after.customer?.notice.type === "payment_received") deps.metrics?.payment(event.provider, event.currency ?? "");
     // Stripe wants its answer fast: people are told in the background once that takes longer than a moment.
     await withinBudget(runAfterCommit(deps, after), AFTER_COMMIT_BUDGET_MS);
     return "applied";

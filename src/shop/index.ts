@@ -6,6 +6,7 @@ import type { EsimGoClient } from "../esimgo/index.ts";
 import { createCallbackHandler, createEsims, eraseEsimsOf, type CallbackOutcome, type EsimSummary, type OwnedEsim, type UsageView } from "../esims/index.ts";
 import { createFulfilment } from "../fulfilment/index.ts";
 import type { Logger } from "../logger.ts";
+import type { Metrics } from "../metrics/port.ts";
 import type { DeliveredEsim, Notifier } from "../notify/index.ts";
 import {
   createCheckout,
@@ -62,6 +63,8 @@ export interface ShopDeps {
   logger: Logger;
   settings: ShopSettings;
   now?: () => Date;
+  /** Payments and deliveries are counted here. */
+  metrics?: Pick<Metrics, "payment" | "fulfilled">;
 }
 
 /** What became of a webhook: the HTTP layer turns it into a status code. */
@@ -137,6 +140,7 @@ export function createShop(deps: ShopDeps): Shop {
     logger,
     now,
     onFailed: (order, cause, reason) => refunder.refund(order, cause, reason),
+    metrics: deps.metrics,
     settings: {
       workerId: settings.workerId ?? `worker-${randomBytes(4).toString("hex")}`,
       leaseSeconds,
@@ -170,6 +174,7 @@ export function createShop(deps: ShopDeps): Shop {
     now,
     fulfilmentDeadlineMinutes: settings.fulfilmentDeadlineMinutes,
     refundDuplicatePayment: (orderId, paymentIntentId, amountMinor) => refunder.refundDuplicatePayment(orderId, paymentIntentId, amountMinor),
+    metrics: deps.metrics,
   });
   const handleEsimGoCallback = createCallbackHandler({ db, notifier, logger, apiKey: deps.esimgoApiKey, now });
 

@@ -10,6 +10,7 @@ import { isCheckoutData } from "../copy/index.ts";
 import { createCustomerDirectory, type CustomerDirectory } from "../customers/index.ts";
 import type { Database } from "../db/schema.ts";
 import type { Logger } from "../logger.ts";
+import type { Metrics } from "../metrics/port.ts";
 import { createScreenCache } from "../screens/index.ts";
 import type { Shop } from "../shop/index.ts";
 import type { BaseContext, BotContext, BotSettings, FeatureDeps } from "./context.ts";
@@ -39,6 +40,7 @@ export interface BotDeps {
   shop: Shop;
   logger: Logger;
   settings: BotSettings;
+  metrics?: Pick<Metrics, "update">;
 }
 
 const DEFAULT_PAGE_SIZE = 6;
@@ -64,6 +66,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   const features: FeatureDeps = { db: deps.db, customers, catalogue: deps.catalogue, screens, shop: deps.shop, settings, adminIds: new Set(settings.adminIds) };
 
   bot.api.config.use(autoRetry(AUTO_RETRY));
+  bot.use(countUpdates(deps.metrics));
   // Chats are served side by side (the runner, concurrent webhook calls), each chat's updates one after another: a
   // double tap on Pay is two updates in order, never two checkouts at once.
   bot.use(sequentialize(chatKey));
@@ -102,6 +105,13 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
 /** One queue per chat (a private chat's id is its person's); updates from no chat run freely. */
 function chatKey(ctx: Context): string | undefined {
   return (ctx.chat?.id ?? ctx.from?.id)?.toString();
+}
+
+function countUpdates(metrics: Pick<Metrics, "update"> | undefined): Middleware<BotContext> {
+  return (_ctx, next) => {
+    metrics?.update("telegram");
+    return next();
+  };
 }
 
 /**

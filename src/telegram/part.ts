@@ -39,7 +39,7 @@ export async function createTelegramPart(deps: TelegramPartDeps): Promise<Channe
     channel: "telegram",
     outbox,
     returnUrls: (orderId) => telegramReturnUrls(botInfo.username, orderId),
-    async attach({ catalogue, shop }) {
+    async attach({ catalogue, shop, metrics }) {
       const bot = createBot({
         token,
         apiRoot,
@@ -48,6 +48,7 @@ export async function createTelegramPart(deps: TelegramPartDeps): Promise<Channe
         catalogue,
         shop,
         logger: deps.logger,
+        metrics,
         settings: { adminIds: deps.adminIds, sandbox: deps.sandbox, ...deps.settings },
       });
       await registerCommands(bot.api, deps.adminIds).catch((error: unknown) => deps.logger.warn({ err: error }, "could not register bot commands"));

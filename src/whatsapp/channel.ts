@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { translatorFor } from "../copy/index.ts";
 import { markIdentityBlocked, type CustomerDirectory } from "../customers/index.ts";
 import type { Database } from "../db/schema.ts";
+import type { Metrics } from "../metrics/index.ts";
 import type { Logger } from "../logger.ts";
 import type { ScreenDeps } from "../screens/index.ts";
 import { WHATSAPP_ERRORS } from "./client.ts";
@@ -27,6 +28,7 @@ export interface WhatsAppChannelDeps extends ScreenDeps {
   customers: CustomerDirectory;
   whatsapp: WhatsAppSettings;
   logger: Logger;
+  metrics?: Pick<Metrics, "update">;
   now?: () => Date;
   /** Handled messages are kept this many days (default 90). */
   retentionDays?: number;
@@ -141,6 +143,7 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
       if (!read) return "malformed";
       const fresh = [];
       for (const message of read.messages) if (await keep(message)) fresh.push(message);
+      fresh.forEach(() => deps.metrics?.update("whatsapp"));
       for (const update of read.statuses) await onStatus(update);
       for (const contact of new Set(fresh.map((m) => m.externalId))) void drain(contact);
       purgeOld();

@@ -34,7 +34,7 @@ export async function createWhatsAppPart(deps: WhatsAppPartDeps): Promise<Channe
     channel: "whatsapp",
     outbox: sender.outbox,
     returnUrls: (orderId) => whatsappReturnUrls(phoneDigits, orderId),
-    async attach({ catalogue, shop }) {
+    async attach({ catalogue, shop, metrics }) {
       const channel = createWhatsAppChannel({
         db,
         sender,
@@ -46,6 +46,7 @@ export async function createWhatsAppPart(deps: WhatsAppPartDeps): Promise<Channe
         customers: createCustomerDirectory(db),
         whatsapp: { appSecret: endpoint.appSecret, verifyToken: endpoint.verifyToken, adminIds: endpoint.adminIds, phoneNumberId: endpoint.phoneNumberId },
         logger,
+        metrics,
         retentionDays: deps.retentionDays,
       });
       return { routes: { whatsapp: channel }, start: () => channel.recover() };
