@@ -316,6 +316,7 @@ admin-retry-not-retryable = Order #{ $id } cannot be retried in its current stat
 admin-refund-refunding = 💸 Refund of order #{ $id } started.
 admin-refund-already = Order #{ $id } is already refunded or being refunded.
 admin-refund-not-refundable = Order #{ $id } cannot be refunded in its current state.
+admin-refund-busy = Order #{ $id } is being placed at eSIM Go right now. Check its story with /order { $id } in a minute, then refund if no eSIM was bought.
 admin-stats-title = 📊 Sales (delivered orders):
 admin-stats-line = { $period }: { $sales } sales · revenue { $revenue } · cost { $cost } · margin { $margin }
 period-today = Today

@@ -324,6 +324,7 @@ admin-retry-not-retryable = Заказ №{ $id } нельзя повторит�
 admin-refund-refunding = 💸 Возврат по заказу №{ $id } запущен.
 admin-refund-already = По заказу №{ $id } возврат уже выполнен или выполняется.
 admin-refund-not-refundable = Заказ №{ $id } нельзя вернуть в его текущем состоянии.
+admin-refund-busy = Заказ №{ $id } прямо сейчас оформляется в eSIM Go. Через минуту проверьте его историю командой /order { $id } и сделайте возврат, если eSIM не куплена.
 admin-stats-title = 📊 Продажи (выданные заказы):
 admin-stats-line = { $period }: продаж { $sales } · выручка { $revenue } · себестоимость { $cost } · маржа { $margin }
 period-today = Сегодня

@@ -303,6 +303,7 @@ admin-retry-not-retryable = #{ $id } numaralı sipariş mevcut durumunda yeniden
 admin-refund-refunding = 💸 #{ $id } numaralı siparişin iadesi başlatıldı.
 admin-refund-already = #{ $id } numaralı sipariş zaten iade edildi ya da iade ediliyor.
 admin-refund-not-refundable = #{ $id } numaralı sipariş mevcut durumunda iade edilemez.
+admin-refund-busy = #{ $id } numaralı sipariş şu anda eSIM Go'da veriliyor. Bir dakika sonra /order { $id } ile geçmişine bakın; eSIM alınmadıysa iade edin.
 admin-stats-title = 📊 Satışlar (teslim edilen siparişler):
 admin-stats-line = { $period }: { $sales } satış · ciro { $revenue } · maliyet { $cost } · kâr { $margin }
 period-today = Bugün

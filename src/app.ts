@@ -98,6 +98,7 @@ async function wire(config: Config, endpoints: Endpoints, logger: Logger, option
       lowBalanceThresholdMinor: config.lowBalanceThresholdMinor,
       usageCacheSeconds: config.usageCacheSeconds,
       retentionDays: config.retentionDays,
+      workerConcurrency: FULFILMENT_LANES,
     },
   });
 
@@ -136,6 +137,8 @@ async function wire(config: Config, endpoints: Endpoints, logger: Logger, option
 }
 
 const BALANCE_REFRESH_MS = 10 * 60_000;
+/** Paid orders advanced side by side: one customer's slow delivery (their chat's own rate limit) holds up no one else. */
+const FULFILMENT_LANES = 4;
 
 /** The separate metrics port (loopback only), and the balance read now and then so its gauge stays current. */
 async function serveMetrics(settings: Config["metrics"], prometheus: PrometheusMetrics, esimgo: EsimGoClient, teardown: Teardown, logger: Logger): Promise<void> {

@@ -61,6 +61,7 @@ export type OrderEventType =
   | "refund_pending"
   | "refund_succeeded"
   | "refund_failed"
+  | "refund_partial"
   | "charge_refunded";
 
 export interface CustomersTable {

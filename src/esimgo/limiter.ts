@@ -21,7 +21,7 @@ export class RequestLimiter {
 
   constructor(
     private readonly perSecond: number,
-    private readonly windowMs = 1040,
+    private readonly windowMs = 1100,
     /** Share of the budget kept for high-priority calls. */
     reserveShare = 0.3,
   ) {

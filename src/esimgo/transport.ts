@@ -74,9 +74,9 @@ export class Transport {
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.attempt(call);
       if (!(outcome instanceof EsimGoError)) return outcome;
-      // A transaction is repeated only after a 429: the provider refused it before doing anything.
-      const mayRepeat = once ? outcome.kind === "rate_limited" : isRetryable(outcome);
-      if (!mayRepeat || attempt >= MAX_ATTEMPTS) throw outcome;
+      // A transaction is never repeated here, not even after a 429: its caller decides, holding its lease, whether
+      // it may still buy anything after the wait.
+      if (once || !isRetryable(outcome) || attempt >= MAX_ATTEMPTS) throw outcome;
       const waitMs = backoffMs(attempt, outcome.retryAfterMs);
       this.options.logger?.warn({ method: call.method, path: call.path, attempt, kind: outcome.kind, status: outcome.status, waitMs }, "eSIM Go call failed, retrying");
       await sleep(waitMs);

@@ -1,5 +1,6 @@
 import type { Order } from "../db/schema.ts";
 import { EsimGoError, type OrderItem } from "../esimgo/index.ts";
+import { findCustomer } from "../customers/index.ts";
 import { causeOf, countOrderEvents, RELEASED, renewLease } from "../orders/index.ts";
 import { DONE, type Lane, type StepResult } from "./tools.ts";
 
@@ -7,6 +8,10 @@ import { DONE, type Lane, type StepResult } from "./tools.ts";
 export async function startPlacing(lane: Lane, order: Order): Promise<StepResult> {
   if (lane.deadlinePassed(order)) return lane.fail(order, `order ${order.id}: not fulfilled before its deadline`, "deadline");
   if (refundedBeforePlacing(order)) return lane.fail(order, `order ${order.id}: refunded before it was fulfilled`, "unavailable");
+  // Paid through a link still open when its customer erased their data: the eSIM could reach nobody.
+  if ((await findCustomer(lane.deps.db, order.customer_id))?.erased_at) {
+    return lane.fail(order, `order ${order.id}: its customer erased their data before paying; nobody to deliver to`, "unavailable");
+  }
   // Recorded BEFORE the POST: a crash from here on is reconciled, never blindly re-sent.
   const placing = await lane.moveTo(
     order,
@@ -33,8 +38,8 @@ export const POST_IN_FLIGHT = { placing_ended_at: null, placing_answered: false 
 export async function placeAtProvider(lane: Lane, order: Order): Promise<StepResult> {
   // A worker that lost its lease (it stalled; another took the order over) must not buy anything.
   const until = new Date(lane.deps.now().getTime() + lane.settings.leaseSeconds * 1000);
-  if (!(await renewLease(lane.deps.db, order.id, lane.settings.workerId, until))) {
-    lane.log.warn({ orderId: order.id }, "lease lost before POST /orders; the order is left to its new holder");
+  if (!(await renewLease(lane.deps.db, order.id, lane.settings.workerId, until, "placing"))) {
+    lane.log.warn({ orderId: order.id }, "lease lost (or the order refunded) before POST /orders; nothing is bought");
     return DONE;
   }
   let result: { orderReference: string | null; totalMinor?: number; currency?: string };
@@ -56,11 +61,12 @@ async function onPlaceError(lane: Lane, order: Order, error: unknown): Promise<S
   if (kind === "invalid_request" || kind === "not_found") {
     return lane.fail(order, `order ${order.id}: eSIM Go refused ${order.bundle_name}: ${causeOf(error)}`, "unavailable");
   }
-  // Anything else may have reached the provider: stay in `placing` so the next attempt reconciles first. A 5xx that
-  // eSIM Go answered runs nowhere any more: look at once. A timeout or a dropped connection may still be running there:
-  // look once the grace has passed, counted from now (the request ended only now, after its wait in the queue).
-  const answered = error instanceof EsimGoError && (error.status ?? 0) >= 500;
-  const wait = answered ? lane.settings.retryBaseMs : Math.max(lane.settings.reconcileGraceSeconds * 1000, lane.settings.retryBaseMs);
+  // Anything else may have reached the provider: stay in `placing` so the next attempt reconciles first. A 4xx (a 429)
+  // was refused before any work: look again after its wait. A 5xx (503 "Processing", a gateway's 502) or a timeout may
+  // still become an order there: look once the grace has passed, counted from now (the request ended only now).
+  const answered = error instanceof EsimGoError && (error.status ?? 0) >= 400 && (error.status ?? 0) < 500;
+  const refusedFor = error instanceof EsimGoError ? (error.retryAfterMs ?? 0) : 0;
+  const wait = answered ? Math.max(lane.settings.retryBaseMs, refusedFor) : Math.max(lane.settings.reconcileGraceSeconds * 1000, lane.settings.retryBaseMs);
   await lane.scheduleRetry(order, error, { atMs: wait, also: { placing_ended_at: lane.deps.now(), placing_answered: answered } });
   return DONE;
 }

@@ -39,8 +39,9 @@ export async function reconcile(lane: Lane, order: Order): Promise<StepResult> {
 }
 
 /**
- * From when no POST of ours can still be running at eSIM Go: at once after an answered 5xx; the grace after a
- * timeout or dropped connection (counted from its end); the grace after placing began when a worker crashed mid-POST.
+ * From when no POST of ours can still become an order at eSIM Go: at once after a refusal (4xx); the grace after a
+ * 5xx, a timeout or a dropped connection (counted from its end); the grace after placing began when a worker crashed
+ * mid-POST.
  */
 function settledTime(lane: Lane, order: Order, startedAt: Date): number {
   if (order.placing_answered && order.placing_ended_at) return order.placing_ended_at.getTime();

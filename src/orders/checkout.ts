@@ -49,6 +49,8 @@ const MAX_CHECKOUTS_PER_MINUTE = 6;
 
 /** A link closer than this to its expiry is not worth sending again. */
 const REUSE_MARGIN_MS = 2 * 60_000;
+/** An order this young without a link is still being given one (Stripe answers well within this). */
+const LINK_PENDING_MS = 2 * 60_000;
 const UNAVAILABLE_ALERT_INTERVAL_MS = 15 * 60_000;
 
 type AlertOnce = (problem: "withdrawn" | "balance", bundleName: string, cause: string) => Promise<void>;
@@ -113,21 +115,28 @@ async function createLink(deps: CheckoutDeps, order: Order): Promise<CheckoutLin
     createdAt: order.created_at,
   };
   const link = await deps.payments.createCheckoutSession(chargeable, await deps.returnUrls(order.customer_id, order.id), deps.now());
-  await recordCheckoutLink(deps.db, order.id, link);
+  // A link that is not the order's would take money no order is matched to: it is never sent.
+  if (!(await recordCheckoutLink(deps.db, order.id, link))) throw new Error(`order ${order.id} moved on while its Stripe session ${link.sessionId} was made`);
   return link;
 }
 
-/** The order's payment link; a later link (a retry that got a newer session) never gives way to an older one. */
-async function recordCheckoutLink(db: Kysely<Database>, orderId: number, link: CheckoutLink): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+/**
+ * The order's payment link; a later link (a retry that got a newer session) never gives way to an older one. An order
+ * closed meanwhile (a checkout elsewhere superseded it, an erasure) still gets it: the link is out, and a payment of it
+ * must find its order (a payment of an expired order is applied, or refunded if nothing can be delivered).
+ */
+async function recordCheckoutLink(db: Kysely<Database>, orderId: number, link: CheckoutLink): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
     const updated = await trx
       .updateTable("orders")
       .set({ stripe_session_id: link.sessionId, stripe_session_url: link.url, stripe_session_expires_at: link.expiresAt, updated_at: new Date() })
       .where("id", "=", orderId)
-      .where("status", "=", "pending_payment")
+      .where((eb) => eb.or([eb("status", "=", "pending_payment"), eb.and([eb("status", "=", "expired"), eb("stripe_session_id", "is", null)])]))
       .where((eb) => eb.or([eb("stripe_session_id", "is", null), eb("stripe_session_id", "=", link.sessionId), eb("stripe_session_expires_at", "<=", link.expiresAt)]))
       .executeTakeFirst();
-    if (updated.numUpdatedRows > 0n) await appendOrderEvent(trx, orderId, "checkout_link", { sessionId: link.sessionId, expiresAt: link.expiresAt });
+    if (updated.numUpdatedRows === 0n) return false;
+    await appendOrderEvent(trx, orderId, "checkout_link", { sessionId: link.sessionId, expiresAt: link.expiresAt });
+    return true;
   });
 }
 
@@ -146,6 +155,8 @@ async function reusableLink(deps: CheckoutDeps, input: CheckoutInput): Promise<C
   const open = await openOrderQuery(deps.db, input).selectAll().execute();
   const now = deps.now();
   for (const order of open) {
+    // Still waiting for its link (a checkout on another instance, a double tap): it is not this one's to close.
+    if (!order.stripe_session_id && now.getTime() - order.created_at.getTime() < LINK_PENDING_MS) continue;
     const live = order.stripe_session_url && order.stripe_session_expires_at && order.stripe_session_expires_at.getTime() - now.getTime() > REUSE_MARGIN_MS;
     if (live && order.stripe_session_expires_at && order.stripe_session_url) {
       return { kind: "link", orderId: order.id, url: order.stripe_session_url, expiresAt: order.stripe_session_expires_at, priceMinor: order.price_minor, currency: order.currency, reused: true };
@@ -204,8 +215,10 @@ async function quote(
     deps.logger.warn({ bundle: bundle.name, err: error }, "eSIM Go validation failed");
     return { kind: "unavailable", reason: "provider" };
   }
-  const costMinor = validation.totalMinor > 0 || validation.valid ? validation.totalMinor : bundle.cost_minor;
-  if (validation.currency.toUpperCase() !== bundle.currency.toUpperCase() || !Number.isSafeInteger(costMinor) || costMinor < 0) {
+  const costMinor = validation.totalMinor > 0 ? validation.totalMinor : bundle.cost_minor;
+  // A valid order costing nothing is a provider glitch: stored, it would sell the bundle at the bare margin to everyone.
+  const glitch = validation.valid && validation.totalMinor <= 0;
+  if (glitch || validation.currency.toUpperCase() !== bundle.currency.toUpperCase() || !Number.isSafeInteger(costMinor) || costMinor < 0) {
     deps.logger.error({ bundle: bundle.name, costMinor, currency: validation.currency }, "validation answered in an unexpected currency or amount");
     return { kind: "unavailable", reason: "provider" };
   }

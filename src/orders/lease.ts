@@ -25,16 +25,25 @@ export async function claimDueOrder(db: Kysely<Database>, workerId: string, now:
   return result.rows[0];
 }
 
-/** Extends a lease this worker still holds; false when it holds it no more (expired and taken, or released). */
-export async function renewLease(db: Kysely<Database>, orderId: number, workerId: string, until: Date): Promise<boolean> {
-  const renewed = await db
+/**
+ * Extends a lease this worker still holds (on an order still in `status`, when given); false when it holds it no more
+ * (expired and taken, or released) or the order moved on (an operator refunded it).
+ */
+export async function renewLease(db: Kysely<Database>, orderId: number, workerId: string, until: Date, status?: OrderStatus): Promise<boolean> {
+  let renew = db
     .updateTable("orders")
     .set({ locked_until: until })
     .where("id", "=", orderId)
     .where("locked_by", "=", workerId)
-    .where("locked_until", "is not", null)
-    .executeTakeFirst();
+    .where("locked_until", "is not", null);
+  if (status) renew = renew.where("status", "=", status);
+  const renewed = await renew.executeTakeFirst();
   return renewed.numUpdatedRows > 0n;
+}
+
+/** Whether a worker holds a live lease on the order. */
+export function isLeased(order: Pick<Order, "locked_until">, now: Date): boolean {
+  return order.locked_until !== null && order.locked_until.getTime() > now.getTime();
 }
 
 export const RELEASED = { locked_until: null, locked_by: null } as const satisfies OrderUpdate;

@@ -54,6 +54,11 @@ function problemOrders(deps: OperatorDeps): Promise<Order[]> {
         eb.and([eb("status", "=", "failed"), eb.or([eb("refund_status", "is", null), eb("refund_status", "!=", "succeeded")])]),
         eb("refund_status", "=", "failed"),
         eb.and([eb("refund_status", "=", "pending"), eb("updated_at", "<", stuckSince)]),
+        // Money arrived that no order took (a session that was not the order's, a wrong amount): someone must look.
+        eb.and([
+          eb("status", "in", ["pending_payment", "expired"]),
+          eb.exists(eb.selectFrom("order_events").select("order_events.id").whereRef("order_events.order_id", "=", "orders.id").where("order_events.type", "in", ["payment_unmatched", "payment_mismatch"])),
+        ]),
       ]),
     )
     .orderBy("updated_at", "desc")

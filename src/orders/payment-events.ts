@@ -195,12 +195,18 @@ async function onChargeRefunded(deps: PaymentEventDeps, trx: Transaction<Databas
 
 async function onRefundChanged(deps: PaymentEventDeps, trx: Transaction<Database>, event: Of<"refund_changed">): Promise<AfterCommit> {
   const order = await orderOfPayment(trx, event.orderId, event.paymentIntentId);
-  if (!order || (event.paymentIntentId !== null && order.stripe_payment_intent_id !== event.paymentIntentId)) {
-    // Includes the refund of a duplicate payment: it is not the order's own refund.
+  if (!order || event.paymentIntentId === null || order.stripe_payment_intent_id !== event.paymentIntentId) {
+    // Includes the refund of a duplicate payment, and a refund of no payment intent (a Charges API integration on the
+    // same account numbering its own orders): neither is the order's own refund.
     deps.logger.info({ refundId: event.refundId, orderId: event.orderId ?? null }, "refund event for no order's own payment; acknowledged");
     return {};
   }
   const { status } = event;
+  // Our refunds are always the full price. Less is a goodwill refund from the dashboard: the order goes on as it is.
+  if (event.amountMinor < order.price_minor) {
+    await appendOrderEvent(trx, order.id, "refund_partial", { refundId: event.refundId, amount: event.amountMinor, status });
+    return {};
+  }
   // A failed refund stays failed: repeated or late reports about it change nothing (nor the attempt count).
   if (await refundFailureRecorded(trx, order.id, event.refundId)) return {};
   // Only the order's newest refund speaks for it. A late "pending" never undoes a success; a failure does (a card

@@ -4,6 +4,7 @@ import type { Logger } from "../logger.ts";
 import type { CustomerNotice, Notifier } from "../notify/index.ts";
 import { PaymentRefusedError, type Payments, type RefundResult } from "../payments/index.ts";
 import { claimRefundRetry, dueRefundRetries, markRefundedElsewhere, markRefundFailed, recordRefundCreated, releaseRefundRetry } from "./refund-records.ts";
+import { isLeased } from "./lease.ts";
 import { appendOrderEvent, causeOf, countOrderEvents, findOrder, NEW_REFUND, transitionOrder, updateOrderFields } from "./store.ts";
 
 export type RefundReason = Extract<CustomerNotice, { type: "refunded" }>["reason"];
@@ -16,7 +17,8 @@ export interface RefunderDeps {
   now: () => Date;
 }
 
-export type OperatorRefundOutcome = "refunding" | "already" | "not_refundable" | "not_found";
+/** `busy`: a worker is placing the order at eSIM Go this moment; whether an eSIM gets bought is not known yet. */
+export type OperatorRefundOutcome = "refunding" | "already" | "not_refundable" | "busy" | "not_found";
 
 export interface Refunder {
   /** The order carries refund_status "pending": ask Stripe, record it, tell the customer and the admins. */
@@ -127,18 +129,25 @@ export function createRefunder(deps: RefunderDeps): Refunder {
     if (order.refund_status === "pending" || order.refund_status === "succeeded") return "already";
     if (!order.stripe_payment_intent_id) return "not_refundable";
     const marked = await markForOperatorRefund(order);
-    if (!marked) return (await findOrder(deps.db, orderId))?.refund_status ? "already" : "not_refundable";
+    if (!marked) return whyNotMarked(orderId);
     await refund(marked, "refund requested by the operator", "operator");
     return "refunding";
+  }
+
+  async function whyNotMarked(orderId: number): Promise<OperatorRefundOutcome> {
+    const now = await findOrder(deps.db, orderId);
+    if (now?.refund_status) return "already";
+    return now?.status === "placing" && isLeased(now, deps.now()) ? "busy" : "not_refundable";
   }
 
   async function markForOperatorRefund(order: Order): Promise<Order | undefined> {
     const notYetRefunded = { ...NEW_REFUND, updated_at: deps.now() };
     const event = { type: "refund_requested", detail: { by: "operator", status: order.status } } as const;
-    // Nothing was bought at the provider yet (or, for `placing`, the operator checked eSIM Go and found nothing):
-    // stop fulfilment and refund.
+    // Nothing was bought at the provider yet (or, for `placing`, the operator checked eSIM Go and found nothing, and
+    // no worker is sending the order there this moment): stop fulfilment and refund.
     const stopped = await transitionOrder(deps.db, order.id, {
       from: ["paid", "awaiting_balance", "placing"],
+      unleasedAt: deps.now(),
       set: { ...notYetRefunded, status: "failed", last_error: "refunded by the operator", next_attempt_at: null },
       event,
     });

@@ -45,6 +45,8 @@ export interface Transition {
   event: { type: OrderEventType; detail?: unknown };
   /** Only while this worker still holds the lease. */
   lockedBy?: string;
+  /** Only while no worker holds a live lease on a `placing` order (its POST /orders may be on its way). */
+  unleasedAt?: Date;
 }
 
 /** The guarded UPDATE and its order_events row, inside the caller's transaction. */
@@ -55,6 +57,8 @@ export async function transitionWithin(trx: Transaction<Database>, orderId: numb
     .where("id", "=", orderId)
     .where("status", "in", [...transition.from]);
   if (transition.lockedBy !== undefined) update = update.where("locked_by", "=", transition.lockedBy);
+  const unleasedAt = transition.unleasedAt;
+  if (unleasedAt) update = update.where((eb) => eb.or([eb("status", "!=", "placing"), eb("locked_until", "is", null), eb("locked_until", "<", unleasedAt)]));
   const order = await update.returningAll().executeTakeFirst();
   if (order) await appendOrderEvent(trx, orderId, transition.event.type, transition.event.detail);
   return order;

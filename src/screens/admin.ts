@@ -51,7 +51,7 @@ export async function runAdminCommand(ui: Ui, deps: ScreenDeps, logger: Logger, 
     case "refund":
       return withOrderId(async (id) => {
         const result = await deps.shop.refund(id);
-        return ui.t(result === "not_found" ? "admin-order-not-found" : `admin-refund-${result.replace("_", "-")}`, { id: String(id) });
+        return ui.t(result === "not_found" ? "admin-order-not-found" : `admin-refund-${result.replaceAll("_", "-")}`, { id: String(id) });
       });
     case "stats":
       return guarded(() => statsText(ui, deps));

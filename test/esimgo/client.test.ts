@@ -298,15 +298,15 @@ describe("failures", () => {
     expect(await failure(client.getOrganisation())).toMatchObject({ kind: "rate_limited", status: 429, retryAfterMs: 1000 });
   }, 15_000);
 
-  it("a 429 on a transaction is waited out and sent again: the provider refused it, so exactly one order lands", async () => {
+  it("a 429 on a transaction is handed back, not sent again: its caller decides (holding its lease) whether to buy", async () => {
     sim.faults.inject({ method: "POST", path: "/orders", answer: "http429" });
     const before = sim.control.placedOrders().length;
     const requests = sim.control.requestCount("POST /orders");
 
-    const result = await client.placeOrder([{ bundle: "esim_1GB_7D_GB_V2", quantity: 1 }]);
+    expect(await failure(client.placeOrder([{ bundle: "esim_1GB_7D_GB_V2", quantity: 1 }]))).toMatchObject({ kind: "rate_limited", status: 429 });
 
-    expect(sim.control.requestCount("POST /orders") - requests).toBe(2);
-    expect(sim.control.placedOrders().slice(before).map((o) => o.reference)).toEqual([result.orderReference]);
+    expect(sim.control.requestCount("POST /orders") - requests).toBe(1);
+    expect(sim.control.placedOrders()).toHaveLength(before);
   });
 
   it("a connection reset on a GET is retried; when it persists it is transient", async () => {

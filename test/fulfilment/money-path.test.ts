@@ -330,6 +330,45 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
     expect(h.stripeSim.control.refunds()).toHaveLength(1);
   });
 
+  it("fulfils an order a partial dashboard refund (a goodwill refund) was made on, and keeps its refund state clear", async () => {
+    const paid = await paidOrder();
+    const api = new URL(h.stripeSim.apiUrl);
+    const stripe = new Stripe("sk_test_orders", { host: api.hostname, port: Number(api.port), protocol: "http" });
+    await stripe.refunds.create({ payment_intent: paid.stripe_payment_intent_id!, amount: 100 });
+    await h.stripeSim.control.idle();
+
+    await h.driveUntil(delivered(paid.id));
+    expect(await order(paid.id)).toMatchObject({ status: "delivered", refund_status: null });
+    expect(h.esimSim.control.placedOrders()).toHaveLength(1);
+    expect((await h.shop.orderStory(paid.id))?.events.map((e) => e.type)).toContain("refund_partial");
+    expect(h.stripeSim.control.refunds()).toEqual([expect.objectContaining({ amount: 100 })]);
+  });
+
+  it("refunds a payment made through a link left open when its customer erased their data: nothing is bought", async () => {
+    const outcome = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE });
+    if (outcome.kind !== "link") throw new Error(`checkout answered ${outcome.kind}`);
+    expect(await h.shop.eraseCustomer(h.customerId)).toBe("erased");
+    await h.stripeSim.control.pay((await order(outcome.orderId)).stripe_session_id!);
+    await h.stripeSim.control.idle();
+
+    await h.driveUntil(async () => (await order(outcome.orderId)).refund_status === "succeeded");
+    expect(await order(outcome.orderId)).toMatchObject({ status: "failed" });
+    expect(h.esimSim.control.placedOrders()).toHaveLength(0);
+    expect(await h.db.selectFrom("esims").selectAll().execute()).toEqual([]);
+  });
+
+  it("answers busy to an operator refund while a worker is placing the order, and buys nothing after a refund", async () => {
+    const paid = await paidOrder();
+    h.esimSim.faults.inject({ method: "POST", path: "/orders", times: 1, delayMs: 1_500 });
+    const placing = h.shop.runDueOnce();
+    while ((await order(paid.id)).status !== "placing") await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await h.shop.refund(paid.id)).toBe("busy");
+    await placing;
+    await h.driveUntil(delivered(paid.id));
+    expect(h.stripeSim.control.refunds()).toHaveLength(0);
+    expect(h.esimSim.control.placedOrders()).toHaveLength(1);
+  });
+
   it("ends a refund Stripe refuses for good (already refunded) at once, with one alert and no retries", async () => {
     h.esimSim.control.setBalance(0);
     const waiting = await paidOrderDespiteLowBalance();

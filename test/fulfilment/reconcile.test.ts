@@ -56,23 +56,43 @@ describe.each(testDatabaseTargets())("leases and reconciliation on $kind", (targ
     expect(h.notifier.adminAlerts.filter((a) => a.type === "fulfilment_failed")).toEqual([]);
   });
 
-  it("recovers within seconds when the first two POST /orders answer 500: no lease-long wait, one provider order", async () => {
+  it("never re-POSTs right after a 503 'Processing' (the order may still land): it waits the grace, then places once", async () => {
     await start({ settings: { leaseSeconds: 60 } });
     const paid = await paidOrder();
-    h.esimSim.faults.inject({ method: "POST", path: "/orders", answer: "http500", times: 2 });
-    const worker = h.shop.startWorker();
-    try {
-      const deadline = Date.now() + 30_000;
-      while (!(await delivered(paid.id)()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    } finally {
-      await worker.stop();
-    }
-    const row = await order(paid.id);
-    expect(row.status).toBe("delivered");
-    expect(row.delivered_at!.getTime() - row.paid_at!.getTime()).toBeLessThan(30_000);
+    h.esimSim.faults.inject({ method: "POST", path: "/orders", answer: "processing503", times: 1 });
+    await h.shop.runDueOnce();
+    h.clock.advance(30_000);
+    await h.shop.runDueOnce();
+    expect((await order(paid.id)).status).toBe("placing");
+    expect(h.esimSim.control.requestCount("POST /orders")).toBe(2);
+
+    h.clock.advance(31_000);
+    await h.driveUntil(delivered(paid.id));
     expect(h.esimSim.control.placedOrders()).toHaveLength(1);
     const story = (await h.shop.orderStory(paid.id))?.events.map((e) => e.type);
-    expect(story?.filter((type) => type === "replacing")).toHaveLength(2);
+    expect(story?.filter((type) => type === "replacing")).toHaveLength(1);
+  });
+
+  it("adopts the order a 503 'Processing' was about: eSIM Go made it after all, and nothing is bought twice", async () => {
+    await start({ settings: { leaseSeconds: 60 } });
+    const paid = await paidOrder();
+    h.esimSim.faults.inject({ method: "POST", path: "/orders", answer: { status: 503, body: { message: "Processing" }, headers: { "Retry-After": "1" }, afterProcessing: true } });
+    await h.shop.runDueOnce();
+    h.clock.advance(61_000);
+    await h.driveUntil(delivered(paid.id));
+    expect(h.esimSim.control.placedOrders()).toHaveLength(1);
+    expect((await h.shop.orderStory(paid.id))?.events.map((e) => e.type)).toContain("adopted");
+  });
+
+  it("comes back soon after a 429 on POST /orders (refused before any work) and places once", async () => {
+    await start({ settings: { leaseSeconds: 60 } });
+    const paid = await paidOrder();
+    h.esimSim.faults.inject({ method: "POST", path: "/orders", answer: "http429", times: 1 });
+    await h.shop.runDueOnce();
+    expect((await order(paid.id)).status).toBe("placing");
+    h.clock.advance(2_000);
+    await h.driveUntil(delivered(paid.id));
+    expect(h.esimSim.control.placedOrders()).toHaveLength(1);
   });
 
   it("adopts each order's own provider order: a new eSIM order never takes a top-up of the same bundle", async () => {

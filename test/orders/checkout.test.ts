@@ -158,6 +158,26 @@ describe.each(testDatabaseTargets())("checkout on $kind", (target) => {
     expect(checkoutIdempotencyKey({ id: order.id, createdAt: order.created_at })).toMatch(new RegExp(`^checkout:${order.id}:`));
   });
 
+  it("two checkouts of the same bundle at once (a double tap served by two instances): every link sent is payable and paid for", async () => {
+    const other = h.makeShop();
+    h.stripeSim.faults.inject({ method: "POST", path: "/v1/checkout/sessions", times: 1, delayMs: 1_000 });
+    const first = h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE });
+    while ((await orderCount()) === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    const second = await other.checkout({ customerId: h.customerId, bundleName: BUNDLE });
+    const links = [await first, second];
+    expect(links.map((l) => l.kind)).toEqual(["link", "link"]);
+
+    for (const link of links) {
+      if (link.kind !== "link") continue;
+      const sent = sessions().find((session) => session.url === link.url)!;
+      await h.stripeSim.control.pay(sent.id);
+      await h.stripeSim.control.idle();
+      expect((await h.shop.order(link.orderId))?.status).toBe("paid");
+    }
+    const unmatched = await h.db.selectFrom("order_events").select("id").where("type", "=", "payment_unmatched").execute();
+    expect(unmatched).toEqual([]);
+  });
+
   it("gets the same session back when Stripe's answer was lost, and never makes a second one for the order", async () => {
     h.stripeSim.faults.inject({ method: "POST", path: "/v1/checkout/sessions", times: 1, drop: true });
     const outcome = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE });
