@@ -3,7 +3,7 @@ import Stripe from "stripe";
 import { checkoutIdempotencyKey } from "../../src/payments/index.ts";
 import { retailPriceMinor } from "../../src/pricing/index.ts";
 import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
-import { BUNDLE, shopSettings, startHarness, type Harness } from "../helpers/shop.ts";
+import { BUNDLE, shopSettings, startHarness, STRIPE_SECRET_KEY, type Harness } from "../helpers/shop.ts";
 
 const pricing = shopSettings().pricing;
 
@@ -128,7 +128,7 @@ describe.each(testDatabaseTargets())("checkout on $kind", (target) => {
     if (outcome.kind !== "link") throw new Error(outcome.kind);
     const order = (await h.shop.order(outcome.orderId))!;
     const api = new URL(h.stripeSim.apiUrl);
-    const stripe = new Stripe("sk_test_orders", { host: api.hostname, port: Number(api.port), protocol: "http" });
+    const stripe = new Stripe(STRIPE_SECRET_KEY, { host: api.hostname, port: Number(api.port), protocol: "http" });
     const session = await stripe.checkout.sessions.retrieve(order.stripe_session_id!);
     expect(session).toMatchObject({
       mode: "payment",

@@ -202,18 +202,38 @@ describe("stripe-sim API through the official SDK", () => {
     expect(h.sim.control.sessions()).toHaveLength(0);
   });
 
-  it("by default accepts any test-mode key and refuses live or missing keys", async () => {
-    const open = await startStripeSim({ webhookSecret: "whsec_x" });
+  it("accepts exactly the account's secret and restricted keys; any other key, a publishable or a missing one is a 401", async () => {
+    const account = await startStripeSim({ webhookSecret: "whsec_x", secretKey: "sk_test_account4242", restrictedKey: "rk_test_account4343" });
     try {
-      await expect(sdkFor(open.apiUrl, "sk_test_anything").checkout.sessions.create(orderSessionParams(2))).resolves.toMatchObject({ status: "open" });
-      await expect(sdkFor(open.apiUrl, "sk_live_abcdef123456").checkout.sessions.create(orderSessionParams(2))).rejects.toMatchObject({ statusCode: 401 });
-      const missing = await fetch(`${open.apiUrl}/v1/checkout/sessions/cs_test_x`);
+      for (const key of ["sk_test_account4242", "rk_test_account4343"]) {
+        await expect(sdkFor(account.apiUrl, key).checkout.sessions.create(orderSessionParams(2))).resolves.toMatchObject({ status: "open" });
+      }
+      for (const key of ["sk_test_anything", "rk_test_account4344", "sk_live_account4242", "pk_test_account4242"]) {
+        const error = await sdkFor(account.apiUrl, key).checkout.sessions.create(orderSessionParams(2)).catch((e: unknown) => e);
+        expect(error, key).toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
+      }
+      const publishable = await sdkFor(account.apiUrl, "pk_test_account4242").checkout.sessions.create(orderSessionParams(2)).catch((e: unknown) => e);
+      expect((publishable as Stripe.errors.StripeError).message).toMatch(/cannot be made with a publishable API key/);
+      const missing = await fetch(`${account.apiUrl}/v1/checkout/sessions/cs_test_x`);
       expect(missing.status).toBe(401);
       expect(((await missing.json()) as { error: { message: string } }).error.message).toMatch(/did not provide an API key/);
-      expect(open.control.sessions()).toHaveLength(1);
+      expect(account.control.sessions()).toHaveLength(2);
     } finally {
-      await open.close();
+      await account.close();
     }
+  });
+
+  it("without a configured key accepts only the one it prints, and refuses to run with a live key", async () => {
+    const plain = await startStripeSim({ webhookSecret: "whsec_x" });
+    try {
+      expect(plain.settings.STRIPE_SECRET_KEY).toBe("sk_test_stripeSimLocal");
+      await expect(sdkFor(plain.apiUrl, plain.settings.STRIPE_SECRET_KEY!).checkout.sessions.create(orderSessionParams(2))).resolves.toMatchObject({ status: "open" });
+      await expect(sdkFor(plain.apiUrl, "sk_test_anything").checkout.sessions.create(orderSessionParams(2))).rejects.toMatchObject({ statusCode: 401 });
+    } finally {
+      await plain.close();
+    }
+    await expect(startStripeSim({ webhookSecret: "whsec_x", secretKey: "sk_live_real" })).rejects.toThrow(/test-mode key/);
+    await expect(startStripeSim({ webhookSecret: "whsec_x", restrictedKey: "sk_test_notRestricted" })).rejects.toThrow(/restricted key/);
   });
 
   it("validates expires_at like Stripe (30 minutes to 24 hours)", async () => {
