@@ -99,7 +99,7 @@ function endpoint<Input>(deps: ApiDeps, op: Operation<Input>) {
     try {
       authenticate(c.req.header("authorization"), deps);
     } catch (error) {
-      return respond(errorResponse(error));
+      return respond(errorResponse(error, requestId, deps.ledger.nowSeconds()));
     }
     const ctx: RequestContext = { method, path, id: c.req.param("id") ?? "", request: { id: requestId, idempotency_key: idempotencyKey ?? null }, requestUrl: c.req.url };
 
@@ -119,10 +119,10 @@ function endpoint<Input>(deps: ApiDeps, op: Operation<Input>) {
         }
         input = op.read(params, ctx);
       } catch (error) {
-        return respond(errorResponse(error));
+        return respond(errorResponse(error, requestId, deps.ledger.nowSeconds()));
       }
       // No await from the replay check to the save: two requests under one key cannot both run.
-      const response = injected ? { status: injected.status, body: injected.body } : execute(() => op.run(input, ctx));
+      const response = injected ? { status: injected.status, body: injected.body } : execute(() => op.run(input, ctx), requestId, deps.ledger.nowSeconds());
       if (idempotencyKey !== undefined) deps.idempotency.save(idempotencyKey, fingerprint, response);
       return respond(response, false, injected?.headers);
     };
@@ -168,17 +168,22 @@ function expandSession(ledger: Ledger, session: CheckoutSession, expand: ParamVa
   return { ...session, payment_intent: ledger.retrievePaymentIntent(session.payment_intent) };
 }
 
-function execute(run: () => object): StoredResponse {
+function execute(run: () => object, requestId: string, nowSeconds: number): StoredResponse {
   try {
     return { status: 200, body: run() };
   } catch (error) {
-    return errorResponse(error);
+    return errorResponse(error, requestId, nowSeconds);
   }
 }
 
-function errorResponse(error: unknown): StoredResponse {
-  if (error instanceof StripeApiError) return { status: error.status, body: { error: error.body } };
-  return { status: 500, body: { error: { type: "api_error", message: "An unexpected error occurred in the Stripe stand-in." } } };
+/** Stripe's error body: a link to the code's page when there is a code, and to the request in the dashboard's logs. */
+function errorResponse(error: unknown, requestId: string, nowSeconds: number): StoredResponse {
+  const requestLogUrl = `https://dashboard.stripe.com/test/logs/${requestId}?t=${nowSeconds}`;
+  if (!(error instanceof StripeApiError)) {
+    return { status: 500, body: { error: { type: "api_error", message: "An unexpected error occurred in the Stripe stand-in.", request_log_url: requestLogUrl } } };
+  }
+  const docUrl = error.body.code ? { doc_url: `https://stripe.com/docs/error-codes/${error.body.code.replaceAll("_", "-")}` } : {};
+  return { status: error.status, body: { error: { ...error.body, ...docUrl, request_log_url: requestLogUrl } } };
 }
 
 function jsonResponse(response: StoredResponse, requestId: string, apiVersion: string, replayed: boolean, extra: Record<string, string> = {}): Response {
