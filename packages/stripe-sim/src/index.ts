@@ -12,6 +12,7 @@ import { WebhookDeliverer } from "./webhooks.ts";
 export { type ApiCall, FAULT_ANSWERS } from "./api.ts";
 export type { CheckoutSession, Charge, Delivery, LineItem, PaymentIntent, Refund, SignatureMode, SimLogger, StripeEvent } from "./types.ts";
 export { signatureHeader } from "./webhooks.ts";
+export { MAXIMUM_AMOUNT_MINOR, MINIMUM_CHARGE_MINOR, SUPPORTED_CURRENCIES } from "./currencies.ts";
 
 
 /** The events a shop's endpoint subscribes to; Stripe delivers only what an endpoint enabled. */
