@@ -1,13 +1,14 @@
 import { applyFault, dropConnection, type FaultAnswer, type FaultPlan, type RequestLog } from "@esim-shop/sim-kit";
 import type { Context, Hono } from "hono";
-import { invalidApiKey, invalidRequest, missingApiKey, noSuch, publishableKey, StripeApiError, unrecognizedUrl } from "./errors.ts";
+import { invalidApiKey, missingApiKey, noSuch, publishableKey, StripeApiError, unrecognizedUrl } from "./errors.ts";
 import { canonicalParams, parseFormBody, parseJsonBody, type ParamValue, type Params } from "./form.ts";
 import { IdempotencyStore, type StoredResponse } from "./idempotency.ts";
 import { newId } from "./ids.ts";
 import type { Ledger, RequestRef } from "./ledger.ts";
-import { optionalString, rejectUnknown } from "./params.ts";
+import { refundList, refundListInputOf } from "./lists.ts";
+import { rejectUnknown } from "./params.ts";
 import { refundInputOf, sessionInputOf } from "./requests.ts";
-import type { CheckoutSession, Refund } from "./types.ts";
+import type { CheckoutSession } from "./types.ts";
 
 export interface ApiCall {
   method: string;
@@ -79,9 +80,10 @@ export function registerApi(app: Hono, deps: ApiDeps): void {
     if (!event) throw noSuch("event", id, "id");
     return event;
   })));
-  app.all("/v1/*", endpoint(deps, operation(only([]), (_params, { method, path }) => {
+  // No endpoint runs for an unknown URL, so nothing is saved under an idempotency key.
+  app.all("/v1/*", endpoint(deps, operation((_params, { method, path }) => {
     throw unrecognizedUrl(method, path);
-  })));
+  }, () => ({}))));
 }
 
 function endpoint<Input>(deps: ApiDeps, op: Operation<Input>) {
@@ -231,37 +233,4 @@ async function paramsOf(c: Context): Promise<Params> {
 function apiPathOf(path: string): string {
   const index = path.indexOf("/v1/");
   return index >= 0 ? path.slice(index) : path;
-}
-
-interface RefundListInput {
-  paymentIntent: string | undefined;
-  charge: string | undefined;
-  limit: number;
-  startingAfter: string | undefined;
-}
-
-function refundListInputOf(params: Params): RefundListInput {
-  rejectUnknown(params, ["payment_intent", "charge", "limit", "starting_after", "ending_before", "expand"]);
-  const limitText = optionalString(params.limit, "limit") ?? "10";
-  const limit = Number(limitText);
-  if (!/^\d+$/.test(limitText) || limit < 1 || limit > 100) throw invalidRequest("Invalid limit: must be between 1 and 100.", "limit");
-  return {
-    paymentIntent: optionalString(params.payment_intent, "payment_intent"),
-    charge: optionalString(params.charge, "charge"),
-    limit,
-    startingAfter: optionalString(params.starting_after, "starting_after"),
-  };
-}
-
-/** GET /v1/refunds: newest first, filtered by payment intent or charge, paged by `limit` (1-100, default 10) and cursors. */
-function refundList(all: Refund[], input: RefundListInput): { object: "list"; data: Refund[]; has_more: boolean; url: string } {
-  let refunds = all
-    .filter((refund) => (input.paymentIntent === undefined || refund.payment_intent === input.paymentIntent) && (input.charge === undefined || refund.charge === input.charge))
-    .sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1));
-  if (input.startingAfter !== undefined) {
-    const at = refunds.findIndex((refund) => refund.id === input.startingAfter);
-    if (at < 0) throw noSuch("refund", input.startingAfter, "starting_after");
-    refunds = refunds.slice(at + 1);
-  }
-  return { object: "list", data: refunds.slice(0, input.limit), has_more: refunds.length > input.limit, url: "/v1/refunds" };
 }
