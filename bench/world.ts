@@ -39,6 +39,7 @@ export interface World {
 }
 
 const WEBHOOK_SECRET = "whsec_bench_0123456789abcdef";
+const STRIPE_SECRET_KEY = "sk_test_bench";
 /** The product's defaults (prices, expiry, deadlines), as a shop with no settings would run. */
 const DEFAULTS = parseConfig({});
 
@@ -59,7 +60,7 @@ async function wire(options: WorldOptions, closers: (() => Promise<unknown> | vo
   const { db, telegram, logger } = options;
   const esimgoSim = await startEsimGoSim({ port: 0, catalogueSize: "small", balance: 1_000_000, ...options.provider });
   closers.push(() => esimgoSim.close());
-  const stripeSim = await startStripeSim({ port: 0, webhookSecret: WEBHOOK_SECRET });
+  const stripeSim = await startStripeSim({ port: 0, webhookSecret: WEBHOOK_SECRET, secretKey: STRIPE_SECRET_KEY });
   closers.push(() => stripeSim.close());
 
   // The client paces itself to the provider's limit; with no limit at the provider it need not.
@@ -75,7 +76,7 @@ async function wire(options: WorldOptions, closers: (() => Promise<unknown> | vo
     db,
     esimgo,
     esimgoApiKey: esimgoSim.apiKey,
-    payments: createPayments({ secretKey: "sk_test_bench", apiUrl: stripeSim.apiUrl, settings: { checkoutExpiryMinutes: DEFAULTS.checkoutExpiryMinutes, webhookSecret: WEBHOOK_SECRET } }),
+    payments: createPayments({ secretKey: STRIPE_SECRET_KEY, apiUrl: stripeSim.apiUrl, settings: { checkoutExpiryMinutes: DEFAULTS.checkoutExpiryMinutes, webhookSecret: WEBHOOK_SECRET } }),
     returnUrls: (_channel, orderId) => telegramReturnUrls(telegram.botInfo.username, orderId),
     notifier,
     logger,

@@ -3,7 +3,7 @@ import type { Database } from "../db/schema.ts";
 import type { EsimGoClient } from "../esimgo/index.ts";
 import type { Logger } from "../logger.ts";
 import type { Notifier } from "../notify/index.ts";
-import type { PricingSettings } from "../pricing/index.ts";
+import { stripeMinimumChargeMinor, type PricingSettings } from "../pricing/index.ts";
 import { allCountries, type Country } from "./countries.ts";
 import { buildOfferIndex, EMPTY_OFFER_INDEX, toBundleView, type BundleView, type CostStats, type OfferIndex } from "./offers.ts";
 import { checkProviderBundles } from "./provider-bundles.ts";
@@ -76,7 +76,8 @@ export function createCatalogue(deps: CatalogueDeps): Catalogue {
 
   async function load(): Promise<void> {
     const rows = await activeBundleRows(db);
-    offers = buildOfferIndex(rows.map((row) => toBundleView(row, deps.pricing)));
+    // Rows stored in a currency the shop can no longer price (see fetchCatalogue) are never offered.
+    offers = buildOfferIndex(rows.filter((row) => stripeMinimumChargeMinor(row.currency) !== undefined).map((row) => toBundleView(row, deps.pricing)));
     countriesCache = undefined;
     revision++;
     loaded = true;
@@ -89,6 +90,7 @@ export function createCatalogue(deps: CatalogueDeps): Catalogue {
     if (bundles.length === 0) throw new Error(`provider returned no usable bundles (${provided.length} received)`);
     const currency = organisation.currency.trim().toUpperCase();
     if (!/^[A-Z]{3}$/.test(currency)) throw new Error(`provider returned an invalid account currency "${currency.slice(0, 10)}"`);
+    if (stripeMinimumChargeMinor(currency) === undefined) throw new Error(`account currency ${currency} has no published Stripe minimum charge: prices in it cannot be checked against what Stripe accepts`);
     return { bundles, currency };
   }
 

@@ -51,7 +51,7 @@ export function toBundleView(row: CatalogueBundleRow, pricing: PricingSettings):
     autostart: row.autostart,
     countries,
     costMinor: row.cost_minor,
-    priceMinor: retailPriceMinor(row.cost_minor, pricing),
+    priceMinor: retailPriceMinor(row.cost_minor, pricing, row.currency),
     currency: row.currency,
     scope: scope.scope,
     ...(scope.regionLabel ? { regionLabel: scope.regionLabel } : {}),

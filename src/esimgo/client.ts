@@ -16,12 +16,12 @@ import {
   organisationResponse,
   parseCatalogueBundle,
 } from "./schemas.ts";
+import { allPages } from "./paging.ts";
 import { Transport, type Call } from "./transport.ts";
-import type { AssignmentsZip, CatalogueBundle, CatalogueFilter, EsimGoClient, EsimGoClientOptions, EsimInstall, OrderItem, OrdersQuery } from "./types.ts";
+import type { AssignmentsZip, CatalogueBundle, CatalogueFilter, EsimGoClient, EsimGoClientOptions, EsimInstall, OrderItem, OrderSummary, OrdersQuery } from "./types.ts";
 
 const CATALOGUE_PAGE_SIZE = 500;
 const ORDERS_PAGE_SIZE = 100;
-const MAX_PAGES = 1000;
 
 export function createEsimGoClient(opts: EsimGoClientOptions): EsimGoClient {
   const transport = new Transport({
@@ -47,8 +47,7 @@ export function createEsimGoClient(opts: EsimGoClientOptions): EsimGoClient {
 
   async function listCatalogue(filter: CatalogueFilter = {}): Promise<CatalogueBundle[]> {
     const perPage = filter.perPage ?? CATALOGUE_PAGE_SIZE;
-    const all: CatalogueBundle[] = [];
-    for (let page = 1; page <= MAX_PAGES; page++) {
+    const raw = await allPages("catalogue", async (page) => {
       const query = [
         ["page", page],
         ["perPage", perPage],
@@ -57,16 +56,40 @@ export function createEsimGoClient(opts: EsimGoClientOptions): EsimGoClient {
         ["group", filter.group],
         ["description", filter.description],
       ] as const;
-      const result = await transport.json({ method: "GET", path: "/catalogue", query, accept: json }, cataloguePage);
-      all.push(...toBundles(result.bundles));
-      const lastPage = result.pageCount !== undefined ? page >= result.pageCount : result.bundles.length < perPage;
-      if (lastPage || result.bundles.length === 0) return all;
-    }
-    throw new EsimGoError("transient", `eSIM Go catalogue has more than ${MAX_PAGES} pages`);
+      const { bundles, ...counts } = await transport.json({ method: "GET", path: "/catalogue", query, accept: json }, cataloguePage);
+      return { items: bundles, ...counts };
+    });
+    return toBundles(raw);
   }
 
+  /**
+   * A call about one order, reference, ICCID or bundle. eSIM Go answers 403 both for a bad key and for a resource
+   * that is not (or no longer) ours, so a 403 here is not_found when the key still works (GET /organisation).
+   */
+  async function resource<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (!(error instanceof EsimGoError) || (error.status !== 401 && error.status !== 403)) throw error;
+      throw await whyRefused(error);
+    }
+  }
+
+  async function whyRefused(refusal: EsimGoError): Promise<EsimGoError> {
+    try {
+      await getOrganisation();
+    } catch (probe) {
+      if (probe instanceof EsimGoError && probe.kind === "unauthorized") return refusal;
+      const why = probe instanceof Error ? probe.message : String(probe);
+      return new EsimGoError("transient", `${refusal.message}; whether the key works could not be checked (${why})`, { status: refusal.status, cause: probe });
+    }
+    return new EsimGoError("not_found", `${refusal.message} (the key works: not found, or not ours)`, { status: refusal.status, cause: refusal });
+  }
+
+  const getOrganisation = () => transport.json({ method: "GET", path: "/organisation", accept: json }, organisationResponse);
+
   async function getBundle(name: string): Promise<CatalogueBundle> {
-    const raw = await transport.json({ method: "GET", path: `/catalogue/bundle/${encodeURIComponent(name)}`, accept: json }, z.unknown());
+    const raw = await resource(() => transport.json({ method: "GET", path: `/catalogue/bundle/${encodeURIComponent(name)}`, accept: json }, z.unknown()));
     const parsed = parseCatalogueBundle(raw);
     if (parsed.ok) return parsed.bundle;
     logger?.warn({ bundle: name, problem: parsed.problem }, "eSIM Go bundle rejected");
@@ -90,9 +113,9 @@ export function createEsimGoClient(opts: EsimGoClientOptions): EsimGoClient {
     return transport.json(call, orderResult);
   }
 
-  async function listOrders(q: OrdersQuery = {}) {
+  async function listOrders(q: OrdersQuery = {}): Promise<OrderSummary[]> {
     const perPage = q.perPage ?? ORDERS_PAGE_SIZE;
-    const fetchPage = (page: number) => {
+    const fetchPage = async (page: number) => {
       const query = [
         ["includeIccids", true],
         ["page", page],
@@ -100,16 +123,11 @@ export function createEsimGoClient(opts: EsimGoClientOptions): EsimGoClient {
         ["createdAt", q.createdFrom ? `gte:${q.createdFrom.toISOString()}` : undefined],
         ["createdAt", q.createdTo ? `lte:${q.createdTo.toISOString()}` : undefined],
       ] as const;
-      return transport.json({ method: "GET", path: "/orders", query, accept: json }, orderList);
+      const { orders, ...counts } = await transport.json({ method: "GET", path: "/orders", query, accept: json }, orderList);
+      return { items: orders, ...counts };
     };
-    if (q.page !== undefined) return fetchPage(q.page);
-    const all = [];
-    for (let page = 1; page <= MAX_PAGES; page++) {
-      const batch = await fetchPage(page);
-      all.push(...batch);
-      if (batch.length < perPage) return all;
-    }
-    throw new EsimGoError("transient", `eSIM Go order list has more than ${MAX_PAGES} pages`);
+    if (q.page !== undefined) return (await fetchPage(q.page)).items;
+    return allPages("order list", fetchPage);
   }
 
   function assignmentsCall(reference: string, accept: string): Call {
@@ -117,12 +135,12 @@ export function createEsimGoClient(opts: EsimGoClientOptions): EsimGoClient {
   }
 
   async function getAssignmentsCsv(reference: string): Promise<EsimInstall[]> {
-    const reply = await transport.send(assignmentsCall(reference, "text/csv"));
+    const reply = await resource(() => transport.send(assignmentsCall(reference, "text/csv")));
     return installsFromCsv(reply.body.toString("utf8"));
   }
 
   async function getAssignmentsZip(reference: string): Promise<AssignmentsZip> {
-    const reply = await transport.send(assignmentsCall(reference, "application/zip"));
+    const reply = await resource(() => transport.send(assignmentsCall(reference, "application/zip")));
     let entries: Record<string, Uint8Array>;
     try {
       entries = unzipSync(new Uint8Array(reply.body));
@@ -143,19 +161,20 @@ export function createEsimGoClient(opts: EsimGoClientOptions): EsimGoClient {
   return {
     listCatalogue,
     getBundle,
-    getOrganisation: () => transport.json({ method: "GET", path: "/organisation", accept: json }, organisationResponse),
+    getOrganisation,
     validateOrder: (items) => order("validate", items),
     placeOrder: (items) => order("transaction", items),
     listOrders,
-    getOrder: (reference) => transport.json({ method: "GET", path: `/orders/${encodeURIComponent(reference)}`, query: [["includeIccids", true]], accept: json }, orderSummary),
-    getAssignments: (reference) => transport.json(assignmentsCall(reference, json), assignmentsJson),
+    getOrder: (reference) =>
+      resource(() => transport.json({ method: "GET", path: `/orders/${encodeURIComponent(reference)}`, query: [["includeIccids", true]], accept: json }, orderSummary)),
+    getAssignments: (reference) => resource(() => transport.json(assignmentsCall(reference, json), assignmentsJson)),
     getAssignmentsCsv,
     getAssignmentsZip,
-    getEsim: (iccid) => transport.json({ method: "GET", path: esimPath(iccid), accept: json }, esimDetails),
+    getEsim: (iccid) => resource(() => transport.json({ method: "GET", path: esimPath(iccid), accept: json }, esimDetails)),
     listEsimBundles: (iccid) =>
-      transport.json({ method: "GET", path: `${esimPath(iccid)}/bundles`, query: [["includeUsed", true], ["limit", 200]], accept: json }, esimBundles),
+      resource(() => transport.json({ method: "GET", path: `${esimPath(iccid)}/bundles`, query: [["includeUsed", true], ["limit", 200]], accept: json }, esimBundles)),
     checkCompatibility: (iccid, bundle) =>
-      transport.json({ method: "GET", path: `${esimPath(iccid)}/compatible/${encodeURIComponent(bundle)}`, accept: json }, compatibility),
+      resource(() => transport.json({ method: "GET", path: `${esimPath(iccid)}/compatible/${encodeURIComponent(bundle)}`, accept: json }, compatibility)),
     close: () => transport.close(),
   };
 }

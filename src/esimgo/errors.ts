@@ -27,14 +27,13 @@ export function isRetryable(error: EsimGoError): boolean {
   return error.kind === "transient" || error.kind === "processing" || error.kind === "rate_limited";
 }
 
-const ESIM_PATH = /^\/esims\/(?!assignments(?:\/|$))[^/]+/;
-
-/** Maps an HTTP failure to a kind; the caller decides later whether the outcome is unknown. */
-export function kindForStatus(status: number, message: string, path: string, method = "GET"): EsimGoErrorKind {
-  if (status === 401 || status === 403) {
-    // The API answers 403 "access denied" for an ICCID that is not (or no longer) ours.
-    return ESIM_PATH.test(path) && !/^forbidden$/i.test(message.trim()) ? "not_found" : "unauthorized";
-  }
+/**
+ * Maps an HTTP failure to a kind; the caller decides later whether the outcome is unknown. A 401/403 is
+ * "unauthorized" here: eSIM Go also answers 403 for an order, reference or ICCID that is not (or no longer) ours,
+ * which the client tells apart by asking whether the key still works (client.ts, `resource`).
+ */
+export function kindForStatus(status: number, message: string, method = "GET"): EsimGoErrorKind {
+  if (status === 401 || status === 403) return "unauthorized";
   if (status === 404) return "not_found";
   if (status === 429) return "rate_limited";
   if (status === 503) return "processing";

@@ -105,12 +105,27 @@ export function parseCatalogueBundle(raw: unknown): { ok: true; bundle: Catalogu
   return { ok: false, name, problem: z.prettifyError(parsed.error) };
 }
 
+/** Paging counts as a list answer may carry them; absent when the answer is a bare array. */
+export interface PageCounts {
+  pageCount?: number;
+  rows?: number;
+  pageSize?: number;
+}
+
+const count = z.number().int().nonnegative().optional().catch(undefined);
+const counts = { pagecount: count, rows: count, pagesize: count };
+const countsOf = (page: { pagecount?: number | undefined; rows?: number | undefined; pagesize?: number | undefined }): PageCounts => ({
+  ...(page.pagecount !== undefined ? { pageCount: page.pagecount } : {}),
+  ...(page.rows !== undefined ? { rows: page.rows } : {}),
+  ...(page.pagesize !== undefined ? { pageSize: page.pagesize } : {}),
+});
+
 /** The live API wraps pages as {bundles,pageCount,rows,pageSize}; the spec says a bare array. */
 export const cataloguePage = z.union([
-  z.array(z.unknown()).transform((bundles) => ({ bundles, pageCount: undefined as number | undefined })),
-  z.object({ bundles: z.array(z.unknown()).nullable().transform((b) => b ?? []), pagecount: z.number().optional().catch(undefined) }).transform((page) => ({
+  z.array(z.unknown()).transform((bundles): { bundles: unknown[] } & PageCounts => ({ bundles })),
+  z.object({ bundles: z.array(z.unknown()).nullable().transform((b) => b ?? []), ...counts }).transform((page): { bundles: unknown[] } & PageCounts => ({
     bundles: page.bundles,
-    pageCount: page.pagecount,
+    ...countsOf(page),
   })),
 ]);
 
@@ -226,10 +241,14 @@ export const orderSummary = wireOrder.transform((order, ctx) => {
   return summary;
 });
 
-/** The list envelope is unconfirmed: a bare array (v2.5 OrderList), {orders:[...]}, or a single order. */
-export const orderList = z
-  .union([z.array(wireOrder), z.object({ orders: z.array(wireOrder) }).transform((o) => o.orders), wireOrder.transform((o) => [o])])
-  .transform((orders) => orders.map(toSummary).filter((s): s is OrderSummary => s !== undefined));
+const summaries = (orders: WireOrder[]) => orders.map(toSummary).filter((s): s is OrderSummary => s !== undefined);
+
+/** The list envelope is unconfirmed: a bare array (v2.5 OrderList), {orders:[...]} with or without counts, or a single order. */
+export const orderList = z.union([
+  z.array(wireOrder).transform((orders): { orders: OrderSummary[] } & PageCounts => ({ orders: summaries(orders) })),
+  z.object({ orders: z.array(wireOrder), ...counts }).transform((page): { orders: OrderSummary[] } & PageCounts => ({ orders: summaries(page.orders), ...countsOf(page) })),
+  wireOrder.transform((order): { orders: OrderSummary[] } & PageCounts => ({ orders: summaries([order]) })),
+]);
 
 // ---- eSIMs --------------------------------------------------------------------------------------
 

@@ -150,7 +150,7 @@ export class Transport {
 
   private httpFailure(call: Call, reply: Reply): EsimGoError {
     const message = serverMessage(reply.body);
-    let kind = kindForStatus(reply.status, message, call.path, call.method);
+    let kind = kindForStatus(reply.status, message, call.method);
     if (call.delivery === "once" && reply.status >= 500) kind = "outcome_unknown";
     const retryAfterMs = kind === "rate_limited" || kind === "processing" ? (retryAfter(reply.headers["retry-after"]) ?? 1000) : undefined;
     return new EsimGoError(kind, this.describe(call, `HTTP ${reply.status} ${message}`.trim()), {

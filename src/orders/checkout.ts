@@ -236,8 +236,8 @@ async function quote(
  * the button was forged) is never charged: they are shown today's price and asked again.
  */
 function priceFor(pricing: PricingSettings, bundle: CatalogueBundleRow, costMinor: number, confirmedPriceMinor: number | undefined): Quote | CheckoutOutcome {
-  const cataloguePrice = retailPriceMinor(bundle.cost_minor, pricing);
-  const currentPrice = retailPriceMinor(costMinor, pricing);
+  const cataloguePrice = retailPriceMinor(bundle.cost_minor, pricing, bundle.currency);
+  const currentPrice = retailPriceMinor(costMinor, pricing, bundle.currency);
   const seen = confirmedPriceMinor ?? cataloguePrice;
   const quoted = seen === currentPrice || seen === cataloguePrice;
   if (quoted && marginMinor(seen, costMinor) >= pricing.minMarginMinor) return { priceMinor: seen, costMinor, currency: bundle.currency };

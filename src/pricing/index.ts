@@ -1,3 +1,7 @@
+import { stripeMinimumChargeMinor } from "./stripe-minimums.ts";
+
+export { STRIPE_MINIMUM_CHARGE_MINOR, stripeMinimumChargeMinor } from "./stripe-minimums.ts";
+
 /** How a provider cost becomes a retail price. All money is integer minor units (cents). */
 export interface PricingSettings {
   /** Percentage added on top of the cost, e.g. 35 for +35 %. */
@@ -11,15 +15,18 @@ export interface PricingSettings {
 }
 
 /**
- * cost × (1 + markup %) + fee, raised to at least cost + minimum margin, then rounded up.
- * Every step rounds up, so the result never falls below cost + minimum margin.
+ * cost × (1 + markup %) + fee, raised to at least cost + minimum margin and to Stripe's minimum charge for the
+ * currency, then rounded up. Every step rounds up, so the result never falls below either floor.
+ * Throws for a currency Stripe publishes no minimum for: the shop sells only where it knows Stripe takes its prices.
  */
-export function retailPriceMinor(costMinor: number, settings: PricingSettings): number {
+export function retailPriceMinor(costMinor: number, settings: PricingSettings, currency: string): number {
   assertMinorAmount(costMinor, "costMinor");
   assertSettings(settings);
+  const stripeMinimum = stripeMinimumChargeMinor(currency);
+  if (stripeMinimum === undefined) throw new RangeError(`no known Stripe minimum charge for currency ${currency}`);
   const markedUp = costMinor + markupMinor(costMinor, settings.markupPercent) + settings.fixedFeeMinor;
   const floor = costMinor + settings.minMarginMinor;
-  const price = roundPrice(Math.max(markedUp, floor), settings.rounding);
+  const price = roundPrice(Math.max(markedUp, floor, stripeMinimum), settings.rounding);
   if (!Number.isSafeInteger(price)) throw new RangeError(`retail price for cost ${costMinor} is too large`);
   return price;
 }

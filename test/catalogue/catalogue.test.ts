@@ -202,6 +202,20 @@ describe.each(testDatabaseTargets())("catalogue on $kind", (target) => {
     expect(notifier.adminAlerts).toEqual([{ type: "sync_failed", cause: result.error }]);
   });
 
+  it("an account currency Stripe publishes no minimum charge for is refused: nothing is offered at a price Stripe may refuse", async () => {
+    const lira = await startEsimGoSim({ port: 0, catalogueSize: "small", rateLimitPerSecond: 0, currency: "TRY" });
+    const liraClient = createEsimGoClient({ baseUrl: lira.baseUrl, apiKey: lira.apiKey });
+    try {
+      const result = await catalogue({ esimgo: liraClient }).sync();
+      expect(result).toMatchObject({ ok: false, bundleCount: 0 });
+      expect(result.error).toMatch(/currency TRY has no published Stripe minimum charge/);
+      expect(await activeNames()).toEqual([]);
+    } finally {
+      await liraClient.close();
+      await lira.close();
+    }
+  });
+
   it("first start with a failing provider: no catalogue, no throw, admins told; the next good sync opens the shop", async () => {
     sim.faults.inject({ method: "GET", path: "/catalogue", times: "always", answer: "forbidden403" });
     const shop = catalogue();

@@ -190,9 +190,17 @@ describe("install details", () => {
     expect(installs[0]?.iccid).toBe(order.esims[0]?.iccid);
   });
 
-  it("answers 503 processing while the assignment settles, then succeeds after Retry-After", async () => {
-    sim.control.setProcessingDelay(800);
+  it("serves install details at once while the bundle is still processing", async () => {
+    sim.control.setProcessingDelay(60_000);
     const order = await client.placeOrder([{ bundle: "esim_1GB_7D_AU_V2", quantity: 1 }]);
+    const installs = await client.getAssignments(order.orderReference!);
+    expect(installs.map((i) => i.iccid)).toEqual([order.esims[0]?.iccid]);
+    expect((await client.listEsimBundles(order.esims[0]!.iccid)).map((b) => b.state)).toEqual(["processing"]);
+  });
+
+  it("waits out a 503 Processing (Retry-After) on install details, then succeeds", async () => {
+    const order = await client.placeOrder([{ bundle: "esim_1GB_7D_AU_V2", quantity: 1 }]);
+    sim.faults.inject({ method: "GET", path: "/esims/assignments", times: 1, answer: "processing503" });
     const before = sim.control.requestCount("GET /esims/assignments");
 
     const installs = await client.getAssignments(order.orderReference!);
@@ -244,7 +252,7 @@ describe("eSIMs", () => {
     expect(moved.esims[0]?.iccid).not.toBe(iccid);
   });
 
-  it("an ICCID that is not ours is not_found (403 access denied on /esims/{iccid})", async () => {
+  it("an ICCID that is not ours is not_found: its 403 access denied, while the key works elsewhere", async () => {
     const error = await failure(client.getEsim("8944538532008160222"));
     expect(error).toMatchObject({ kind: "not_found", status: 403 });
     expect((await failure(client.listEsimBundles("8944538532008160222"))).kind).toBe("not_found");
@@ -255,6 +263,69 @@ describe("eSIMs", () => {
     const error = await failure(client.placeOrder([{ bundle: "esim_1GB_7D_DE_V2", quantity: 2, iccids: ["8944538532008160222"] }]));
     expect(error.kind).toBe("invalid_request");
     expect(sim.control.requestCount("POST /orders")).toBe(before);
+  });
+});
+
+describe("not found or a bad key, without relying on a 404", () => {
+  const unknownReference = "0e7f7b1c-0000-4000-8000-000000000000";
+
+  it("a 403 on an unknown order, assignment or eSIM bundle is not_found while GET /organisation still works", async () => {
+    const iccid = (await client.placeOrder([{ bundle: "esim_1GB_7D_DE_V2", quantity: 1 }])).esims[0]!.iccid;
+    const before = sim.control.requestCount("GET /organisation");
+    for (const call of [() => client.getOrder(unknownReference), () => client.getAssignments(unknownReference), () => client.getAssignmentsCsv(unknownReference), () => client.checkCompatibility("8944538532008160222", "esim_1GB_7D_DE_V2")]) {
+      expect(await failure(call())).toMatchObject({ kind: "not_found", status: 403 });
+    }
+    expect(sim.control.requestCount("GET /organisation") - before).toBe(4);
+    expect((await client.listEsimBundles(iccid)).map((b) => b.name)).toEqual(["esim_1GB_7D_DE_V2"]);
+  });
+
+  it("the same 403 with a key that no longer works is unauthorized", async () => {
+    const revoked = createEsimGoClient({ baseUrl: sim.baseUrl, apiKey: "revoked-key" });
+    try {
+      for (const call of [() => revoked.getOrder(unknownReference), () => revoked.getEsim("8944538532008160222"), () => revoked.getAssignments(unknownReference)]) {
+        expect(await failure(call())).toMatchObject({ kind: "unauthorized", status: 403 });
+      }
+    } finally {
+      await revoked.close();
+    }
+  });
+
+  it("a 403 whose key check fails too is transient, never a guess", async () => {
+    sim.faults.inject({ method: "GET", path: "/organisation", times: "always", answer: "http500" });
+    expect(await failure(client.getOrder(unknownReference))).toMatchObject({ kind: "transient", status: 403 });
+  });
+
+  it("a stand-in answering 404 for unknown references is read the same way", async () => {
+    sim.control.setNotFoundStatus(404);
+    try {
+      expect(await failure(client.getOrder(unknownReference))).toMatchObject({ kind: "not_found", status: 404 });
+      expect(await failure(client.getAssignments(unknownReference))).toMatchObject({ kind: "not_found", status: 404 });
+    } finally {
+      sim.control.setNotFoundStatus(403);
+    }
+  });
+});
+
+describe("paging by the counts the API returns", () => {
+  it("reads the whole catalogue though the simulator holds 50 bundles per page whatever perPage asks", async () => {
+    const expected = sim.control.catalogue().map((b) => b.name);
+    const before = sim.control.requestCount("GET /catalogue");
+    expect((await client.listCatalogue()).map((b) => b.name)).toEqual(expected);
+    expect(sim.control.requestCount("GET /catalogue") - before).toBe(Math.ceil(expected.length / 50));
+  });
+
+  it("reads every order though each page holds fewer than asked for", async () => {
+    const capped = await startEsimGoSim({ port: 0, catalogueSize: "small", rateLimitPerSecond: 0, maxPageSize: 2 });
+    const reader = createEsimGoClient({ baseUrl: capped.baseUrl, apiKey: capped.apiKey });
+    try {
+      const placed: string[] = [];
+      for (let i = 0; i < 5; i++) placed.push((await reader.placeOrder([{ bundle: "esim_1GB_7D_DE_V2", quantity: 1 }])).orderReference!);
+      expect((await reader.listOrders()).map((o) => o.orderReference)).toEqual(placed);
+      expect(capped.control.requestCount("GET /orders")).toBe(4);
+    } finally {
+      await reader.close();
+      await capped.close();
+    }
   });
 });
 

@@ -52,15 +52,44 @@ describe("toMinor", () => {
 });
 
 describe("lenient where sources disagree, strict on money", () => {
-  it("reads a bare-array catalogue, paging until a short page", async () => {
+  it("pages a bare-array catalogue (no counts) until an empty page: a short page is not the end, the server may cap pages", async () => {
     const pages: string[] = [];
     const api = await clientFor((path) => {
       pages.push(path);
       const page = Number(new URL(path, "http://x").searchParams.get("page"));
-      return { body: page === 1 ? [bundle({ name: "a" }), bundle({ name: "b" })] : [bundle({ name: "c" })] };
+      return { body: [[bundle({ name: "a" }), bundle({ name: "b" })], [bundle({ name: "c" })], [bundle({ name: "d" })]][page - 1] ?? [] };
     });
-    expect((await api.listCatalogue({ perPage: 2 })).map((b) => b.name)).toEqual(["a", "b", "c"]);
-    expect(pages).toHaveLength(2);
+    expect((await api.listCatalogue({ perPage: 500 })).map((b) => b.name)).toEqual(["a", "b", "c", "d"]);
+    expect(pages).toHaveLength(4);
+  });
+
+  it("pages a wrapped catalogue by its pageCount, or by rows and pageSize", async () => {
+    for (const counts of [{ pageCount: 2 }, { rows: 3, pageSize: 2 }]) {
+      const pages: string[] = [];
+      const api = await clientFor((path) => {
+        pages.push(path);
+        const page = Number(new URL(path, "http://x").searchParams.get("page"));
+        return { body: { bundles: page === 1 ? [bundle({ name: "a" }), bundle({ name: "b" })] : [bundle({ name: "c" })], ...counts } };
+      });
+      expect((await api.listCatalogue()).map((b) => b.name)).toEqual(["a", "b", "c"]);
+      expect(pages).toHaveLength(2);
+      await api.close();
+      await closeServer?.();
+      client = undefined;
+      closeServer = undefined;
+    }
+  });
+
+  it("pages an order list by its counts when it has them, else until an empty page", async () => {
+    const order = (reference: string) => ({ order: [], total: 1, currency: "USD", orderReference: reference, createDate: "2023-06-14T15:45:00Z" });
+    const pages: string[] = [];
+    const api = await clientFor((path) => {
+      pages.push(path);
+      const page = Number(new URL(path, "http://x").searchParams.get("page"));
+      return { body: page <= 2 ? [order(`ref-${page}`)] : [] };
+    });
+    expect((await api.listOrders()).map((o) => o.orderReference)).toEqual(["ref-1", "ref-2"]);
+    expect(pages).toHaveLength(3);
   });
 
   it("roamingEnabled as countries, as a boolean, or as {country, networks}", async () => {

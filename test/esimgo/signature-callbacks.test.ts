@@ -95,7 +95,7 @@ describe("simulator callbacks", () => {
     }
   }
 
-  it("usage posts signed Utilisation callbacks at 1/50/80/100 % and the bundle ends depleted", async () => {
+  it("usage posts a signed FirstUse, then Utilisation at 50/80/100 % with what was left at each, and the bundle ends depleted", async () => {
     const iccid = await buy("esim_20GB_30D_DE_V2");
     receiver.received.length = 0;
     await sim.control.advanceUsage(iccid, 60);
@@ -107,9 +107,9 @@ describe("simulator callbacks", () => {
       expect(r.headers["x-signature-sha256"]).toMatch(/=$/); // base64 by default
       return parseEsimGoCallback(JSON.parse(r.raw));
     });
-    expect(parsed.map((p) => p.alertType)).toEqual(["Utilisation", "Utilisation", "Utilisation", "Utilisation"]);
+    expect(parsed.map((p) => p.alertType)).toEqual(["FirstUse", "Utilisation", "Utilisation", "Utilisation"]);
     const remaining = parsed.map((p) => ("bundle" in p ? p.bundle.remainingBytes : undefined));
-    expect(remaining).toEqual([8_000_000_000, 8_000_000_000, 0, 0]);
+    expect(remaining).toEqual([19_999_999_000, 10_000_000_000, 4_000_000_000, 0]);
     expect(sim.control.esims().find((e) => e.iccid === iccid)?.bundles[0]).toMatchObject({ state: "depleted", remainingBytes: 0 });
   });
 

@@ -3,7 +3,7 @@ import { startTelegramSim } from "@esim-shop/telegram-sim";
 import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
 import { freePort, httpStatus, startProduct, waitUntil, type RunningProcess } from "../helpers/process.ts";
 import { telegramCustomer } from "../helpers/customers.ts";
-import { BUNDLE, startHarness, WEBHOOK_SECRET, type Harness } from "../helpers/shop.ts";
+import { BUNDLE, startHarness, STRIPE_SECRET_KEY, WEBHOOK_SECRET, type Harness } from "../helpers/shop.ts";
 import { startWebhookServer } from "../helpers/webhooks.ts";
 
 const postgres = testDatabaseTargets().find((t) => t.kind === "postgres");
@@ -66,7 +66,7 @@ describe("two bot processes on one PostgreSQL", () => {
       DATABASE_URL: database.url!,
       ESIMGO_API_KEY: h.esimSim.apiKey,
       ESIMGO_API_URL: h.esimSim.baseUrl,
-      STRIPE_SECRET_KEY: "sk_test_twoprocesses",
+      STRIPE_SECRET_KEY,
       STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
       STRIPE_API_URL: h.stripeSim.apiUrl,
     });

@@ -5,7 +5,7 @@ import { RecordingNotifier } from "../../src/notify/index.ts";
 import { createPayments } from "../../src/payments/index.ts";
 import { createShop } from "../../src/shop/index.ts";
 import { telegramReturnUrls } from "../../src/telegram/index.ts";
-import { BOT_USERNAME, PAYMENTS_SETTINGS, shopSettings, silentLogger } from "../helpers/shop.ts";
+import { BOT_USERNAME, PAYMENTS_SETTINGS, shopSettings, silentLogger, STRIPE_SECRET_KEY } from "../helpers/shop.ts";
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -19,7 +19,7 @@ const shop = createShop({
   db: database.db,
   esimgo,
   esimgoApiKey: env("ESIMGO_KEY"),
-  payments: createPayments({ secretKey: "sk_test_child", apiUrl: env("STRIPE_URL"), settings: PAYMENTS_SETTINGS }),
+  payments: createPayments({ secretKey: STRIPE_SECRET_KEY, apiUrl: env("STRIPE_URL"), settings: PAYMENTS_SETTINGS }),
   returnUrls: (_channel, orderId) => telegramReturnUrls(BOT_USERNAME, orderId),
   notifier: new RecordingNotifier(),
   logger: silentLogger,

@@ -14,6 +14,8 @@ import { startWebhookServer } from "./webhooks.ts";
 export { decodeQr } from "./qr.ts";
 
 export const WEBHOOK_SECRET = "whsec_test_orders_0123456789";
+/** The Stripe stand-in accepts exactly its account's key, as Stripe does. */
+export const STRIPE_SECRET_KEY = "sk_test_orders";
 export const BUNDLE = "esim_1GB_7D_DE_V2";
 
 export type EsimSim = Awaited<ReturnType<typeof startEsimGoSim>>;
@@ -83,9 +85,9 @@ export async function startHarness(
   const clock = new TestClock();
   const esimSim = await startEsimGoSim({ port: 0, catalogueSize: "small", rateLimitPerSecond: 0, balance: options.balance ?? 500 });
   // Stripe stays silent about expiry unless a test says otherwise, and judges expires_at by the test clock.
-  const stripeSim = await startStripeSim({ port: 0, webhookSecret: WEBHOOK_SECRET, autoExpire: false, clock: () => clock.now().getTime() });
+  const stripeSim = await startStripeSim({ port: 0, webhookSecret: WEBHOOK_SECRET, secretKey: STRIPE_SECRET_KEY, autoExpire: false, clock: () => clock.now().getTime() });
   const esimgo = createEsimGoClient({ baseUrl: esimSim.baseUrl, apiKey: esimSim.apiKey, timeoutMs: options.esimgoTimeoutMs ?? 5_000 });
-  const payments = createPayments({ secretKey: "sk_test_orders", apiUrl: stripeSim.apiUrl, settings: PAYMENTS_SETTINGS });
+  const payments = createPayments({ secretKey: STRIPE_SECRET_KEY, apiUrl: stripeSim.apiUrl, settings: PAYMENTS_SETTINGS });
   const notifier = new RecordingNotifier();
   const makeShop = (overrides: Partial<ShopSettings> = {}, shopNotifier: RecordingNotifier = notifier) =>
     createShop({

@@ -3,7 +3,7 @@ import Stripe from "stripe";
 import { checkoutIdempotencyKey } from "../../src/payments/index.ts";
 import { retailPriceMinor } from "../../src/pricing/index.ts";
 import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
-import { BUNDLE, shopSettings, startHarness, type Harness } from "../helpers/shop.ts";
+import { BUNDLE, shopSettings, startHarness, STRIPE_SECRET_KEY, type Harness } from "../helpers/shop.ts";
 
 const pricing = shopSettings().pricing;
 
@@ -28,12 +28,12 @@ describe.each(testDatabaseTargets())("checkout on $kind", (target) => {
 
   it("asks again when the provider cost rose past the margin, then charges the confirmed new price", async () => {
     const oldCost = await cost();
-    const seenPrice = retailPriceMinor(oldCost, pricing);
+    const seenPrice = retailPriceMinor(oldCost, pricing, "USD");
     const newCost = seenPrice - pricing.minMarginMinor + 1;
     h.esimSim.control.setBundlePrice(BUNDLE, newCost / 100);
 
     const outcome = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE });
-    const newPrice = retailPriceMinor(newCost, pricing);
+    const newPrice = retailPriceMinor(newCost, pricing, "USD");
     expect(outcome).toEqual({ kind: "price_changed", bundleName: BUNDLE, priceMinor: newPrice, currency: "USD" });
     expect(sessions()).toHaveLength(0);
     expect(await orderCount()).toBe(0);
@@ -44,17 +44,28 @@ describe.each(testDatabaseTargets())("checkout on $kind", (target) => {
     expect(sessions().map((s) => s.amount_total)).toEqual([newPrice]);
   });
 
+  it("quotes a bundle cheaper than Stripe's minimum charge at that minimum, which the Stripe stand-in accepts", async () => {
+    h.esimSim.control.setBundlePrice(BUNDLE, 0.05);
+    await h.db.updateTable("catalogue_bundles").set({ cost_minor: 5 }).where("name", "=", BUNDLE).execute();
+    const cheap = h.makeShop({ pricing: { markupPercent: 0, fixedFeeMinor: 0, minMarginMinor: 1, rounding: "none" } });
+
+    const outcome = await cheap.checkout({ customerId: h.customerId, bundleName: BUNDLE });
+
+    expect(outcome).toMatchObject({ kind: "link", priceMinor: 50, currency: "USD" });
+    expect(sessions().map((s) => [s.amount_total, s.currency])).toEqual([[50, "usd"]]);
+  });
+
   it("keeps the price the customer saw when a small cost rise leaves the margin intact", async () => {
     const oldCost = await cost();
     h.esimSim.control.setBundlePrice(BUNDLE, (oldCost + 1) / 100);
     const outcome = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE });
-    expect(outcome).toMatchObject({ kind: "link", priceMinor: retailPriceMinor(oldCost, pricing) });
+    expect(outcome).toMatchObject({ kind: "link", priceMinor: retailPriceMinor(oldCost, pricing, "USD") });
     const order = await h.shop.order((outcome as { orderId: number }).orderId);
     expect(order?.provider_cost_minor).toBe(oldCost + 1);
   });
 
   it("never charges a price from the chat: a price we do not quote is answered with today's price, and nothing is opened", async () => {
-    const catalogue = retailPriceMinor(await cost(), pricing);
+    const catalogue = retailPriceMinor(await cost(), pricing, "USD");
     for (const forged of [1, catalogue - 1, catalogue + 100]) {
       const outcome = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE, confirmedPriceMinor: forged });
       expect(outcome).toEqual({ kind: "price_changed", bundleName: BUNDLE, priceMinor: catalogue, currency: "USD" });
@@ -68,7 +79,7 @@ describe.each(testDatabaseTargets())("checkout on $kind", (target) => {
 
   it("asks again when the catalogue price rose after the customer saw the Pay button", async () => {
     const oldCost = await cost();
-    const seenPrice = retailPriceMinor(oldCost, pricing);
+    const seenPrice = retailPriceMinor(oldCost, pricing, "USD");
     // Someone else's checkout (or a sync) already recorded the higher cost: the catalogue price is the new one.
     h.esimSim.control.setBundlePrice(BUNDLE, (oldCost + 200) / 100);
     await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE });
@@ -76,7 +87,7 @@ describe.each(testDatabaseTargets())("checkout on $kind", (target) => {
     await h.db.deleteFrom("orders").execute();
     const sessionsBefore = sessions().length;
 
-    const newPrice = retailPriceMinor(oldCost + 200, pricing);
+    const newPrice = retailPriceMinor(oldCost + 200, pricing, "USD");
     const outcome = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE, confirmedPriceMinor: seenPrice });
     expect(outcome).toEqual({ kind: "price_changed", bundleName: BUNDLE, priceMinor: newPrice, currency: "USD" });
     expect(sessions()).toHaveLength(sessionsBefore);
@@ -128,7 +139,7 @@ describe.each(testDatabaseTargets())("checkout on $kind", (target) => {
     if (outcome.kind !== "link") throw new Error(outcome.kind);
     const order = (await h.shop.order(outcome.orderId))!;
     const api = new URL(h.stripeSim.apiUrl);
-    const stripe = new Stripe("sk_test_orders", { host: api.hostname, port: Number(api.port), protocol: "http" });
+    const stripe = new Stripe(STRIPE_SECRET_KEY, { host: api.hostname, port: Number(api.port), protocol: "http" });
     const session = await stripe.checkout.sessions.retrieve(order.stripe_session_id!);
     expect(session).toMatchObject({
       mode: "payment",

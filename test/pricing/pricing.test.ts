@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatMoney, marginMinor, retailPriceMinor, type PricingSettings } from "../../src/pricing/index.ts";
+import { MINIMUM_CHARGE_MINOR, SUPPORTED_CURRENCIES } from "@esim-shop/stripe-sim";
+import { formatMoney, marginMinor, retailPriceMinor, STRIPE_MINIMUM_CHARGE_MINOR, stripeMinimumChargeMinor, type PricingSettings } from "../../src/pricing/index.ts";
 
 const standard: PricingSettings = { markupPercent: 35, fixedFeeMinor: 50, minMarginMinor: 100, rounding: "99" };
 const exact: PricingSettings = { ...standard, rounding: "none" };
@@ -15,7 +16,9 @@ describe("retailPriceMinor", () => {
     [1, exact, 101, "a tiny cost still earns the minimum margin"],
     [1, standard, 199, "101 -> 199"],
     [0, exact, 100, "a free bundle costs the minimum margin"],
-    [0, { ...exact, minMarginMinor: 0, fixedFeeMinor: 0 }, 0, "nothing added to nothing"],
+    [0, { ...exact, minMarginMinor: 0, fixedFeeMinor: 0 }, 50, "nothing added to nothing is raised to Stripe's minimum charge ($0.50)"],
+    [10, { ...exact, markupPercent: 0, minMarginMinor: 0, fixedFeeMinor: 0 }, 50, "a 10-cent price is raised to Stripe's minimum"],
+    [10, { ...standard, markupPercent: 0, minMarginMinor: 0, fixedFeeMinor: 0 }, 99, "raised to 50, then rounded up to 0.99"],
     [0, { ...standard, minMarginMinor: 0, fixedFeeMinor: 0 }, 99, "x.99 rounding of zero is 0.99"],
     [199, { ...standard, markupPercent: 0, fixedFeeMinor: 0, minMarginMinor: 0 }, 199, "already x.99 stays"],
     [200, { ...standard, markupPercent: 0, fixedFeeMinor: 0, minMarginMinor: 0 }, 299, "one cent above x.99 goes to the next"],
@@ -25,7 +28,7 @@ describe("retailPriceMinor", () => {
     [50_000_000, standard, 67_500_099, "big values stay exact: 67 500 050 -> 67 500 099"],
     [2 ** 40, exact, 1_484_340_697_548, "2^40 + ceil(35 % = 384 829 069 721.6) + 50 stays an exact integer"],
   ])("cost %i, settings %o -> %i", (cost, settings, expected) => {
-    const price = retailPriceMinor(cost, settings);
+    const price = retailPriceMinor(cost, settings, "USD");
     expect(price).toBe(expected);
     expect(Number.isInteger(price)).toBe(true);
   });
@@ -37,7 +40,7 @@ describe("retailPriceMinor", () => {
     [{ markupPercent: 200, fixedFeeMinor: 99, minMarginMinor: 1, rounding: "99" }],
   ] as [PricingSettings][])("never goes below cost + minimum margin over a sweep of costs (%o)", (settings) => {
     for (let cost = 0; cost <= 20_000; cost += 7) {
-      const price = retailPriceMinor(cost, settings);
+      const price = retailPriceMinor(cost, settings, "USD");
       expect(marginMinor(price, cost)).toBeGreaterThanOrEqual(settings.minMarginMinor);
       if (settings.rounding === "99") expect(price % 100).toBe(99);
     }
@@ -52,7 +55,34 @@ describe("retailPriceMinor", () => {
     [100, { ...standard, fixedFeeMinor: 0.5 }],
     [100, { ...standard, minMarginMinor: -1 }],
   ] as [number, PricingSettings][])("rejects cost %s with settings %o", (cost, settings) => {
-    expect(() => retailPriceMinor(cost, settings)).toThrow(RangeError);
+    expect(() => retailPriceMinor(cost, settings, "USD")).toThrow(RangeError);
+  });
+});
+
+describe("retailPriceMinor and Stripe's minimum charge", () => {
+  const bare: PricingSettings = { markupPercent: 0, fixedFeeMinor: 0, minMarginMinor: 0, rounding: "none" };
+
+  it.each([
+    ["GBP", 5, 30],
+    ["JPY", 1, 50],
+    ["HUF", 1_000, 17_500],
+    ["MXN", 500, 1_000],
+    ["EUR", 49, 50],
+    ["EUR", 51, 51],
+    ["usd", 0, 50],
+  ])("never quotes under Stripe's minimum: %s cost %i -> %i", (currency, cost, expected) => {
+    expect(retailPriceMinor(cost, bare, currency)).toBe(expected);
+  });
+
+  it("refuses a currency Stripe publishes no minimum for: the shop cannot know what Stripe would accept", () => {
+    expect(() => retailPriceMinor(100, bare, "TRY")).toThrow(RangeError);
+    expect(stripeMinimumChargeMinor("TRY")).toBeUndefined();
+    expect(stripeMinimumChargeMinor("gbp")).toBe(30);
+  });
+
+  it("keeps the same table as the Stripe stand-in, whose currencies Stripe all supports", () => {
+    expect(Object.fromEntries(Object.entries(STRIPE_MINIMUM_CHARGE_MINOR).map(([code, minimum]) => [code.toLowerCase(), minimum]))).toEqual(MINIMUM_CHARGE_MINOR);
+    expect(Object.keys(STRIPE_MINIMUM_CHARGE_MINOR).filter((code) => !SUPPORTED_CURRENCIES.has(code.toLowerCase()))).toEqual([]);
   });
 });
 

@@ -36,6 +36,7 @@ export interface BotHarnessOptions {
 }
 
 export const TEST_PRICING: PricingSettings = { markupPercent: 35, fixedFeeMinor: 0, minMarginMinor: 100, rounding: "99" };
+const STRIPE_SECRET_KEY = "sk_test_harness";
 export const REFUND_POLICY = "Unused eSIMs are refunded within 14 days of purchase.";
 
 /**
@@ -73,7 +74,7 @@ export async function startBotHarness(options: BotHarnessOptions): Promise<BotHa
     closers.push(() => esimgo.close());
 
     const webhookSecret = `whsec_${randomBytes(12).toString("hex")}`;
-    const stripe = await startStripeSim({ port: 0, webhookSecret });
+    const stripe = await startStripeSim({ port: 0, webhookSecret, secretKey: STRIPE_SECRET_KEY });
     closers.push(() => stripe.close());
 
     const esimgoClient = createEsimGoClient({ baseUrl: esimgo.baseUrl, apiKey: esimgo.apiKey });
@@ -96,7 +97,7 @@ export async function startBotHarness(options: BotHarnessOptions): Promise<BotHa
       db,
       esimgo: esimgoClient,
       esimgoApiKey: esimgo.apiKey,
-      payments: createPayments({ secretKey: "sk_test_harness", apiUrl: stripe.apiUrl, settings: { checkoutExpiryMinutes: 30, webhookSecret } }),
+      payments: createPayments({ secretKey: STRIPE_SECRET_KEY, apiUrl: stripe.apiUrl, settings: { checkoutExpiryMinutes: 30, webhookSecret } }),
       returnUrls: (_channel, orderId) => telegramReturnUrls(telegram.botInfo.username, orderId),
       notifier,
       logger,

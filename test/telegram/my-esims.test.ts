@@ -71,7 +71,7 @@ describe.each(testDatabaseTargets())("/myesims with several eSIMs on $kind", (ta
     expect(textOf(back)).toContain("(1/2)");
   });
 
-  it("shows the remaining data and days of a started plan, live from eSIM Go", async () => {
+  it("shows the remaining data of a started plan, live from eSIM Go, and no days left (v2.4 sends no end time)", async () => {
     const oldest = bought[0]!;
     await h.esimgo.control.advanceUsage(oldest.iccid, 30);
     const live = h.esimgo.control.esims().find((e) => e.iccid === oldest.iccid)!.bundles[0]!;
@@ -82,7 +82,8 @@ describe.each(testDatabaseTargets())("/myesims with several eSIMs on $kind", (ta
     const remainingMb = Math.round(live.remainingBytes! / 1_000_000);
     const expected = remainingMb >= 1000 ? `${(remainingMb / 1000).toFixed(1).replace(/\.0$/, "")} GB` : `${remainingMb} MB`;
     expect(textOf(refreshed)).toContain(`${expected} left of`);
-    expect(textOf(refreshed)).toMatch(/ · \d+ days? left/);
+    // GET /esims/{iccid}/bundles has startTime/endTime only from v2.5 on: nothing to count days from.
+    expect(textOf(refreshed)).not.toMatch(/days? left/);
   });
 
   async function topUpScreen(esim: (typeof bought)[number]): Promise<SimMessage> {

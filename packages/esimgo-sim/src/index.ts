@@ -1,18 +1,18 @@
 import { createStandIn, type FaultPlan, RequestLog, serveStandIn, type StandIn } from "@esim-shop/sim-kit";
 import type { Hono } from "hono";
 import { request } from "undici";
-import { API_PREFIX, FAULT_ANSWERS, registerApi } from "./api.ts";
+import { type ApiSettings, API_PREFIX, FAULT_ANSWERS, registerApi, type SentAnswer } from "./api.ts";
 import type { SimBundle } from "./catalogue.ts";
 import { controlRoutes } from "./control.ts";
 import { RateWindow } from "./rate.ts";
 import { signEsimGoBody } from "./signature.ts";
 import { assignmentState, initialBytes, remainingBytes, SimulatorState } from "./state.ts";
-import { utilisationJson } from "./wire.ts";
+import { usageNoticeJson } from "./wire.ts";
 
 export type { SimBundle } from "./catalogue.ts";
 export type { SimCountry, SimRegion } from "./countries.ts";
 export { isValidLuhn, luhnCheckDigit } from "./ids.ts";
-export { API_PREFIX, FAULT_ANSWERS } from "./api.ts";
+export { API_PREFIX, FAULT_ANSWERS, type SentAnswer } from "./api.ts";
 export { signEsimGoBody, verifyEsimGoSignature } from "./signature.ts";
 
 export interface EsimGoSimOptions {
@@ -32,8 +32,14 @@ export interface EsimGoSimOptions {
   rateLimitPerSecond?: number;
   /** added to every request; default 0 */
   latencyMs?: number;
-  /** how long new assignments answer 503 processing; default 0 */
+  /** how long new bundle assignments stay in the `processing` state (their eSIM installs meanwhile); default 0 */
   processingDelayMs?: number;
+  /** the most bundles (`perPage`) or orders (`limit`) a page holds, more is silently capped; default 50 */
+  maxPageSize?: number;
+  /** the answer to an unknown order/assignment reference or to a bundle an eSIM never had: 403 access denied (default, the spec lists only 400/403) or 404 */
+  notFoundStatus?: 403 | 404;
+  /** sees every API answer as sent (contract tests validate them) */
+  onAnswer?: (answer: SentAnswer) => void;
   /** Where callbacks are posted (the product's /webhooks/esimgo); none when unset. */
   webhookUrl?: string;
   /** X-Signature-SHA256 encoding; default base64 */
@@ -55,7 +61,8 @@ export interface SimulatedEsim {
   iccid: string;
   matchingId: string;
   smdpAddress: string;
-  bundles: { name: string; state: string; initialBytes: number | null; remainingBytes: number | null }[];
+  /** Bytes; an unlimited bundle counts its daily high-speed allowance. */
+  bundles: { name: string; state: string; initialBytes: number; remainingBytes: number }[];
 }
 
 /** Steering the simulator in-process; the same is served over HTTP under /__control (see the README). */
@@ -70,8 +77,9 @@ export interface EsimGoSimControl {
   http429Count(): number;
   esims(): SimulatedEsim[];
   /**
-   * Uses `usedPercent` MORE of the eSIM's current bundle (cumulative, capped at 100) and posts a
-   * Utilisation callback for each of the 1/50/80/100 % thresholds crossed when a webhook URL is set.
+   * Uses `usedPercent` MORE of the eSIM's current bundle (cumulative, capped at 100) and, when a webhook URL is set,
+   * posts FirstUse on its first use and Utilisation at each of the 50/80/100 % thresholds crossed, each telling
+   * what was left when it was crossed.
    */
   advanceUsage(iccid: string, usedPercent: number): Promise<void>;
   /** Signs and posts to the webhook URL; returns the HTTP status. */
@@ -83,6 +91,8 @@ export interface EsimGoSimControl {
   /** The current catalogue (withdrawn bundles left out, price changes applied). */
   catalogue(): readonly SimBundle[];
   setProcessingDelay(ms: number): void;
+  /** 403 "access denied" or 404 for unknown references and bundles (see `notFoundStatus`). */
+  setNotFoundStatus(status: 403 | 404): void;
 }
 
 /** The simulator before it listens: its Hono app (API and control), to mount or to call with `app.request`. */
@@ -117,6 +127,8 @@ export function createEsimGoSim(opts: Omit<EsimGoSimOptions, "port" | "host"> = 
     processingDelayMs: opts.processingDelayMs ?? 0,
   });
   const pendingCallbacks = new Set<Promise<unknown>>();
+  const settings: ApiSettings = { maxPageSize: opts.maxPageSize ?? 50, notFoundStatus: opts.notFoundStatus ?? 403 };
+  if (!Number.isInteger(settings.maxPageSize) || settings.maxPageSize < 1) throw new Error("esimgo-sim: maxPageSize must be a positive integer");
 
   async function postCallback(body: object): Promise<number> {
     if (!webhookUrl) throw new Error("the simulator has no webhook URL");
@@ -169,9 +181,9 @@ export function createEsimGoSim(opts: Omit<EsimGoSimOptions, "port" | "host"> = 
         bundles: e.assignments.map((a) => ({ name: a.bundle.name, state: assignmentState(a), initialBytes: initialBytes(a), remainingBytes: remainingBytes(a) })),
       })),
     async advanceUsage(iccid, usedPercent) {
-      const crossings = state.advanceUsage(iccid, usedPercent);
+      const notices = state.advanceUsage(iccid, usedPercent);
       if (!webhookUrl) return;
-      for (const { esim, assignment } of crossings) await postCallback(utilisationJson(esim, assignment));
+      for (const notice of notices) await postCallback(usageNoticeJson(notice));
     },
     fireCallback: (body) => postCallback(body),
     setWebhookUrl: (url) => void (webhookUrl = url),
@@ -179,6 +191,7 @@ export function createEsimGoSim(opts: Omit<EsimGoSimOptions, "port" | "host"> = 
     setBundlePrice: (name, decimal) => state.setPrice(name, decimal),
     catalogue: () => state.catalogue(),
     setProcessingDelay: (ms) => void (state.processingDelayMs = ms),
+    setNotFoundStatus: (status) => void (settings.notFoundStatus = status),
   };
 
   const core = createStandIn<unknown>({
@@ -193,6 +206,7 @@ export function createEsimGoSim(opts: Omit<EsimGoSimOptions, "port" | "host"> = 
 
   registerApi(core.app, {
     state,
+    settings,
     apiKey,
     latencyMs: opts.latencyMs ?? 0,
     faults: core.faults,
@@ -205,6 +219,7 @@ export function createEsimGoSim(opts: Omit<EsimGoSimOptions, "port" | "host"> = 
       onInsufficientBalance() {
         postInBackground(balanceAlert("InsufficientBalance"));
       },
+      ...(opts.onAnswer ? { onAnswer: opts.onAnswer } : {}),
     },
   });
 

@@ -13,7 +13,9 @@ export class HttpProblem extends Error {
 }
 
 const SMDP_BY_PROVIDER: Record<SimBundle["provider"], string> = { A: "rsp-3104.esimgo-sim.test", B: "smdp-7201.esimgo-sim.test" };
-const USAGE_THRESHOLDS = [1, 50, 80, 100];
+// Utilisation at 50/80/100 % used; eSIM Go's FirstUse (about 1 kB used) replaces the 1 % notice.
+const UTILISATION_THRESHOLDS = [50, 80, 100];
+const FIRST_USE_BYTES = 1_000;
 const DAY_MS = 86_400_000;
 
 export interface SimAssignment {
@@ -61,10 +63,12 @@ export interface OrderLine {
   allowReassign: boolean;
 }
 
-export interface UsageCrossing {
+/** A usage notice as eSIM Go sends it: what was left at the moment the threshold was crossed. */
+export interface UsageNotice {
+  alertType: "FirstUse" | "Utilisation";
   esim: SimEsim;
   assignment: SimAssignment;
-  threshold: number;
+  remainingBytes: number;
 }
 
 export interface StateOptions {
@@ -229,8 +233,11 @@ export class SimulatorState {
     return esim.provider === bundle.provider;
   }
 
-  /** Uses `percent` more of the eSIM's current bundle; returns the thresholds crossed. */
-  advanceUsage(iccid: string, percent: number): UsageCrossing[] {
+  /**
+   * Uses `percent` more of the eSIM's current bundle (of its daily allowance when unlimited). Usage is continuous: a
+   * jump crosses its thresholds one after the other, each notice telling what was left at that moment.
+   */
+  advanceUsage(iccid: string, percent: number): UsageNotice[] {
     const esim = this.esimsByIccid.get(iccid);
     if (!esim) throw new Error(`no eSIM ${iccid}`);
     const now = Date.now();
@@ -240,7 +247,15 @@ export class SimulatorState {
     assignment.startedAt ??= now;
     const before = assignment.usedPercent;
     assignment.usedPercent = Math.min(100, before + Math.max(0, percent));
-    return USAGE_THRESHOLDS.filter((t) => before < t && assignment.usedPercent >= t).map((threshold) => ({ esim, assignment, threshold }));
+    const initial = initialBytes(assignment);
+    const notices: UsageNotice[] = [];
+    if (before === 0 && assignment.usedPercent > 0) notices.push({ alertType: "FirstUse", esim, assignment, remainingBytes: Math.max(0, initial - FIRST_USE_BYTES) });
+    for (const threshold of UTILISATION_THRESHOLDS) {
+      if (before < threshold && assignment.usedPercent >= threshold) {
+        notices.push({ alertType: "Utilisation", esim, assignment, remainingBytes: Math.round((initial * (100 - threshold)) / 100) });
+      }
+    }
+    return notices;
   }
 }
 
@@ -251,13 +266,17 @@ export function assignmentState(a: SimAssignment, now = Date.now()): string {
   return a.startedAt === undefined ? "queued" : "active";
 }
 
-export function initialBytes(a: SimAssignment): number | null {
-  return a.bundle.unlimited ? null : a.bundle.dataAmount * 1_000_000;
+/**
+ * Bytes, base 10. An unlimited bundle reports its daily high-speed allowance (Unlimited Lite and Essential 1 GB,
+ * Plus 2 GB: the spec's bundle groups), after which it is throttled, never depleted.
+ */
+export function initialBytes(a: SimAssignment): number {
+  if (!a.bundle.unlimited) return a.bundle.dataAmount * 1_000_000;
+  return /_ULP_/.test(a.bundle.name) ? 2_000_000_000 : 1_000_000_000;
 }
 
-export function remainingBytes(a: SimAssignment): number | null {
-  const initial = initialBytes(a);
-  return initial === null ? null : Math.round((initial * (100 - a.usedPercent)) / 100);
+export function remainingBytes(a: SimAssignment): number {
+  return Math.round((initialBytes(a) * (100 - a.usedPercent)) / 100);
 }
 
 export function endTime(a: SimAssignment): number | undefined {

@@ -3,7 +3,7 @@ import { zipSync } from "fflate";
 import { csvLine } from "./csv.ts";
 import { appleInstallUrl, lpaString } from "./lpa.ts";
 import type { SimBundle } from "./catalogue.ts";
-import { assignmentState, endTime, initialBytes, remainingBytes, type SimAssignment, type SimEsim, type SimOrder } from "./state.ts";
+import { assignmentState, endTime, initialBytes, remainingBytes, type SimAssignment, type SimEsim, type SimOrder, type UsageNotice } from "./state.ts";
 
 /** Catalogue bundle exactly as the API lists it (the upstream provider stays internal). */
 export function bundleJson(bundle: SimBundle): Record<string, unknown> {
@@ -104,35 +104,34 @@ export async function installsZip(rows: readonly InstallRow[], reference: string
   return Buffer.from(zipSync(files, { level: 0 }));
 }
 
+/** The v2.4 Assignment: no startTime/endTime (v2.5 added them). */
 export function assignmentJson(a: SimAssignment): Record<string, unknown> {
-  const end = endTime(a);
   return {
     id: a.id,
     callTypeGroup: "data",
-    initialQuantity: initialBytes(a) ?? 0,
-    remainingQuantity: remainingBytes(a) ?? 0,
+    initialQuantity: initialBytes(a),
+    remainingQuantity: remainingBytes(a),
     assignmentDateTime: new Date(a.assignedAt).toISOString(),
     assignmentReference: a.reference,
     bundleState: assignmentState(a),
     unlimited: a.bundle.unlimited,
-    ...(a.startedAt !== undefined ? { startTime: new Date(a.startedAt).toISOString() } : {}),
-    ...(end !== undefined ? { endTime: new Date(end).toISOString() } : {}),
   };
 }
 
-/** V3 Utilisation callback body. */
-export function utilisationJson(esim: SimEsim, a: SimAssignment): Record<string, unknown> {
+/** V3 Utilisation or FirstUse callback body (they share one shape). */
+export function usageNoticeJson(notice: UsageNotice): Record<string, unknown> {
+  const { esim, assignment: a } = notice;
   const end = endTime(a);
   return {
     iccid: esim.iccid,
-    alertType: "Utilisation",
+    alertType: notice.alertType,
     bundle: {
       id: a.id,
       reference: a.reference,
       name: a.bundle.name,
       description: a.bundle.description,
-      initialQuantity: initialBytes(a) ?? 0,
-      remainingQuantity: remainingBytes(a) ?? 0,
+      initialQuantity: initialBytes(a),
+      remainingQuantity: notice.remainingBytes,
       startTime: new Date(a.startedAt ?? a.assignedAt).toISOString(),
       endTime: new Date(end ?? a.assignedAt + a.bundle.duration * 86_400_000).toISOString(),
       unlimited: a.bundle.unlimited,

@@ -1,20 +1,25 @@
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EsimGoSim, startEsimGoSim, verifyEsimGoSignature } from "../src/index.ts";
+import { contractRecorder, SpecContract } from "./contract/contract.ts";
 import { startCallbackReceiver } from "./helpers.ts";
 
 /** The simulator's control API over HTTP, driven as a demo script or another process would; the API itself over raw HTTP too. */
 let sim: EsimGoSim;
 let receiver: Awaited<ReturnType<typeof startCallbackReceiver>>;
+// This file also sets notFoundStatus 404 and injects notfound404: a Message body is accepted for a 404.
+const contract = contractRecorder(new SpecContract({ notFound404: true }));
 
 beforeAll(async () => {
   receiver = await startCallbackReceiver();
-  sim = await startEsimGoSim({ catalogueSize: "small", rateLimitPerSecond: 10, webhookUrl: receiver.url });
+  sim = await startEsimGoSim({ catalogueSize: "small", rateLimitPerSecond: 10, webhookUrl: receiver.url, onAnswer: contract.onAnswer });
 });
 
 afterAll(async () => {
   await sim.close();
   await receiver.close();
+  expect(contract.violations).toEqual([]);
+  expect(contract.checked).toBeGreaterThan(10);
 });
 
 type Json = Record<string, unknown> & unknown[];
@@ -133,15 +138,24 @@ describe("simulator control API over HTTP", () => {
     expect((await control("PUT", "/bundles/esim_NOPE/price", { amount: 1 })).status).toBe(400);
   });
 
-  it("a processing delay makes new assignments answer 503 Processing with Retry-After", async () => {
+  it("a processing delay keeps new bundles processing; their install details are served meanwhile, as the spec says", async () => {
     await nextRateWindow();
     await control("PUT", "/processing-delay", { ms: 5_000 });
     const order = await buy("esim_1GB_7D_JP_V2");
     await control("PUT", "/processing-delay", { ms: 0 });
 
-    const reply = await api("GET", `/esims/assignments?reference=${order.orderReference}`);
-    expect(reply.status).toBe(503);
-    expect(Number(reply.headers["retry-after"])).toBeGreaterThanOrEqual(4);
-    expect(reply.json).toEqual({ message: "Processing" });
+    const installs = await api("GET", `/esims/assignments?reference=${order.orderReference}`);
+    expect(installs).toMatchObject({ status: 200, json: { iccid: order.order[0]!.iccids[0] } });
+    const bundles = (await api("GET", `/esims/${order.order[0]!.iccids[0]}/bundles`)).json as unknown as { bundles: { assignments: { bundleState: string }[] }[] };
+    expect(bundles.bundles[0]!.assignments[0]!.bundleState).toBe("processing");
+  });
+
+  it("answers unknown references 403 access denied by default, or 404 once set so", async () => {
+    await nextRateWindow();
+    expect(await api("GET", "/orders/0e7f7b1c-0000-4000-8000-000000000000")).toMatchObject({ status: 403, json: { message: "access denied" } });
+    expect((await control("PUT", "/not-found-status", { status: 404 })).status).toBe(200);
+    expect((await api("GET", "/orders/0e7f7b1c-0000-4000-8000-000000000000")).status).toBe(404);
+    expect((await control("PUT", "/not-found-status", { status: 410 })).status).toBe(400);
+    await control("PUT", "/not-found-status", { status: 403 });
   });
 });

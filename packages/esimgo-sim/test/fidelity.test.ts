@@ -2,17 +2,22 @@ import { unzipSync } from "fflate";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EsimGoSim, isValidLuhn, startEsimGoSim } from "../src/index.ts";
-import { decodeQr } from "./helpers.ts";
+import { contractRecorder, SpecContract } from "./contract/contract.ts";
+import { decodeQr, startCallbackReceiver } from "./helpers.ts";
 
 /** Raw HTTP against the simulator: checks the wire format itself, not our client's reading of it. */
 let sim: EsimGoSim;
+const contract = contractRecorder();
 
 beforeAll(async () => {
-  sim = await startEsimGoSim({ port: 0, rateLimitPerSecond: 0 });
+  sim = await startEsimGoSim({ port: 0, rateLimitPerSecond: 0, onAnswer: contract.onAnswer });
 });
 
 afterAll(async () => {
   await sim.close();
+  // Every JSON body served above, held to the OpenAPI file (test/contract/spec-faults.ts lists its known faults).
+  expect(contract.violations).toEqual([]);
+  expect(contract.checked).toBeGreaterThan(40);
 });
 
 async function call(method: "GET" | "POST", path: string, init: { headers?: Record<string, string>; body?: unknown } = {}) {
@@ -217,6 +222,72 @@ describe("wire format (v2.4 reference)", () => {
   });
 });
 
+describe("where eSIM Go is stricter than a kind stand-in", () => {
+  it("a page holds at most 50 bundles or orders whatever perPage or limit asks; pageCount and rows follow the size used", async () => {
+    const body = (await call("GET", "/catalogue?perPage=500&page=2")).json() as { bundles: unknown[]; pageCount: number; rows: number; pageSize: number };
+    expect(body).toMatchObject({ pageSize: 50, rows: sim.control.catalogue().length, pageCount: Math.ceil(sim.control.catalogue().length / 50) });
+    expect(body.bundles).toHaveLength(50);
+
+    const small = await startEsimGoSim({ port: 0, catalogueSize: "small", rateLimitPerSecond: 0, maxPageSize: 3, onAnswer: contract.onAnswer });
+    try {
+      const order = { type: "transaction", assign: true, order: [{ type: "bundle", item: "esim_1GB_7D_DE_V2", quantity: 1 }] };
+      for (let i = 0; i < 4; i++) expect((await request(`${small.baseUrl}/orders`, { method: "POST", headers: { "x-api-key": small.apiKey, "content-type": "application/json" }, body: JSON.stringify(order) })).statusCode).toBe(200);
+      const page = (n: number) => request(`${small.baseUrl}/orders?limit=1000&page=${n}`, { headers: { "x-api-key": small.apiKey, accept: "application/json" } }).then((r) => r.body.json() as Promise<unknown[]>);
+      expect([(await page(1)).length, (await page(2)).length, (await page(3)).length]).toEqual([3, 1, 0]);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it("an unknown order, assignment reference or a bundle the eSIM never had: 403 access denied by default, 404 when set", async () => {
+    const iccid = ((await buy("esim_1GB_7D_NL_V2")).order as { iccids: string[] }[])[0]!.iccids[0]!;
+    const unknown = ["/orders/0e7f7b1c-0000-4000-8000-000000000000", "/esims/assignments?reference=0e7f7b1c-0000-4000-8000-000000000000", `/esims/${iccid}/bundles/esim_5GB_30D_NL_V2`];
+    for (const path of unknown) {
+      const reply = await call("GET", path);
+      expect([path, reply.status, reply.json()]).toEqual([path, 403, { message: "access denied" }]);
+    }
+    const strict404 = contractRecorder(new SpecContract({ notFound404: true }));
+    const other = await startEsimGoSim({ port: 0, catalogueSize: "small", rateLimitPerSecond: 0, notFoundStatus: 404, onAnswer: strict404.onAnswer });
+    try {
+      const headers = { "x-api-key": other.apiKey, accept: "application/json" };
+      for (const path of unknown.slice(0, 2)) expect((await request(`${other.baseUrl}${path}`, { headers }).then(async (r) => [r.statusCode, await r.body.json()]))).toEqual([404, { message: expect.stringMatching(/not found$/) }]);
+      expect(strict404.violations).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("an unlimited bundle counts its daily high-speed allowance (1 GB) in bytes and is throttled, never depleted", async () => {
+    const iccid = ((await buy("esim_UL_7D_DE_V2")).order as { iccids: string[] }[])[0]!.iccids[0]!;
+    const assignment = async () => ((await call("GET", `/esims/${iccid}/bundles`)).json() as { bundles: { assignments: Record<string, unknown>[] }[] }).bundles[0]!.assignments[0];
+    expect(await assignment()).toMatchObject({ unlimited: true, initialQuantity: 1_000_000_000, remainingQuantity: 1_000_000_000, bundleState: "queued" });
+    await sim.control.advanceUsage(iccid, 100);
+    expect(await assignment()).toMatchObject({ initialQuantity: 1_000_000_000, remainingQuantity: 0, bundleState: "active" });
+  });
+
+  it("usage sends FirstUse on the first use, then Utilisation at 50/80/100 % with what was left at each, all BundleAlert bodies", async () => {
+    const receiver = await startCallbackReceiver();
+    sim.control.setWebhookUrl(receiver.url);
+    try {
+      const iccid = ((await buy("esim_20GB_30D_DE_V2")).order as { iccids: string[] }[])[0]!.iccids[0]!;
+      await sim.control.advanceUsage(iccid, 60);
+      await sim.control.advanceUsage(iccid, 10);
+      await sim.control.advanceUsage(iccid, 50);
+      const bodies = receiver.received.map((r) => JSON.parse(r.raw) as { alertType: string; bundle: { remainingQuantity: number } });
+      expect(bodies.map((b) => [b.alertType, b.bundle.remainingQuantity])).toEqual([
+        ["FirstUse", 19_999_999_000],
+        ["Utilisation", 10_000_000_000],
+        ["Utilisation", 4_000_000_000],
+        ["Utilisation", 0],
+      ]);
+      expect(bodies.flatMap((body) => new SpecContract().checkCallback(body))).toEqual([]);
+    } finally {
+      sim.control.setWebhookUrl(undefined);
+      await receiver.close();
+    }
+  });
+});
+
 describe("protocol: auth, errors, rate-limit headers", () => {
   it("X-API-Key is case-insensitive; a bad or missing key is 403 Forbidden", async () => {
     for (const name of ["X-API-KEY", "X-Api-Key", "x-api-key"]) {
@@ -252,7 +323,7 @@ describe("protocol: auth, errors, rate-limit headers", () => {
   });
 
   it("over 10 requests in a 1 s window: 429 Rate limit exceeded with Retry-After: 1", async () => {
-    const limited = await startEsimGoSim({ port: 0, catalogueSize: "small", rateLimitPerSecond: 10 });
+    const limited = await startEsimGoSim({ port: 0, catalogueSize: "small", rateLimitPerSecond: 10, onAnswer: contract.onAnswer });
     try {
       // Start right after a window boundary so all 15 land in the same window.
       await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 5));

@@ -1,13 +1,14 @@
 import { applyFault, dropConnection, type FaultAnswer, type FaultPlan, type RequestLog } from "@esim-shop/sim-kit";
 import type { Context, Hono } from "hono";
-import { StripeApiError, invalidApiKey, invalidRequest, missingApiKey, noSuch, unrecognizedUrl } from "./errors.ts";
+import { invalidApiKey, missingApiKey, noSuch, publishableKey, StripeApiError, unrecognizedUrl } from "./errors.ts";
 import { canonicalParams, parseFormBody, parseJsonBody, type ParamValue, type Params } from "./form.ts";
 import { IdempotencyStore, type StoredResponse } from "./idempotency.ts";
 import { newId } from "./ids.ts";
 import type { Ledger, RequestRef } from "./ledger.ts";
-import { optionalString, rejectUnknown } from "./params.ts";
+import { refundList, refundListInputOf } from "./lists.ts";
+import { rejectUnknown } from "./params.ts";
 import { refundInputOf, sessionInputOf } from "./requests.ts";
-import type { CheckoutSession, Refund } from "./types.ts";
+import type { CheckoutSession } from "./types.ts";
 
 export interface ApiCall {
   method: string;
@@ -23,6 +24,7 @@ export interface ApiCallDetail {
 export interface ApiDeps {
   ledger: Ledger;
   idempotency: IdempotencyStore;
+  /** The account's keys: exactly these authenticate, anything else is a 401. */
   isAcceptedKey: (key: string) => boolean;
   requests: RequestLog<ApiCallDetail>;
   /** Base of the hosted page URLs for a request that arrived at `requestUrl`. */
@@ -31,59 +33,60 @@ export interface ApiDeps {
   faults: FaultPlan;
 }
 
-interface HandlerInput {
+interface RequestContext {
   method: string;
   path: string;
-  params: Params;
   id: string;
   request: RequestRef;
   requestUrl: string;
 }
 
-type Handler = (input: HandlerInput) => object;
+/**
+ * One API operation in Stripe's two phases: `read` checks the parameters (a refusal there is never saved under an
+ * idempotency key: the endpoint did not start), `run` does the work (its outcome, error or not, is what the key saves).
+ */
+interface Operation<Input> {
+  read(params: Params, ctx: RequestContext): Input;
+  run(input: Input, ctx: RequestContext): object;
+}
 
 const MAX_BODY_BYTES = 1_000_000;
 
-export function registerApi(app: Hono, deps: ApiDeps): void {
-  const { ledger } = deps;
-  app.post("/v1/checkout/sessions", endpoint(deps, ({ params, requestUrl }) => {
-    const input = sessionInputOf(params, ledger.nowSeconds());
-    const base = deps.pageBaseFor(requestUrl);
-    return ledger.createSession(input, (id) => `${base}/pay/${id}`).session;
-  }));
-  app.get("/v1/checkout/sessions/:id", endpoint(deps, ({ params, id }) => {
-    rejectUnknown(params, ["expand"]);
-    return expandSession(ledger, ledger.retrieveSession(id).session, params.expand);
-  }));
-  app.post("/v1/checkout/sessions/:id/expire", endpoint(deps, ({ params, id, request }) => {
-    rejectUnknown(params, ["expand"]);
-    return ledger.expireSession(id, request).result;
-  }));
-  app.get("/v1/payment_intents/:id", endpoint(deps, ({ params, id }) => {
-    rejectUnknown(params, ["expand", "client_secret"]);
-    return ledger.retrievePaymentIntent(id);
-  }));
-  app.post("/v1/refunds", endpoint(deps, ({ params, request }) => ledger.createRefund(refundInputOf(params), request).result));
-  app.get("/v1/refunds", endpoint(deps, ({ params }) => {
-    rejectUnknown(params, ["payment_intent", "charge", "limit", "starting_after", "ending_before", "expand"]);
-    return refundList(ledger.refunds(), params);
-  }));
-  app.get("/v1/refunds/:id", endpoint(deps, ({ params, id }) => {
-    rejectUnknown(params, ["expand"]);
-    return ledger.retrieveRefund(id);
-  }));
-  app.get("/v1/events/:id", endpoint(deps, ({ params, id }) => {
-    rejectUnknown(params, ["expand"]);
-    const event = ledger.event(id);
-    if (!event) throw new StripeApiError(404, { type: "invalid_request_error", code: "resource_missing", message: `No such event: '${id}'`, param: "id" });
-    return event;
-  }));
-  app.all("/v1/*", endpoint(deps, ({ method, path }) => {
-    throw unrecognizedUrl(method, path);
-  }));
+function operation<Input>(read: Operation<Input>["read"], run: Operation<Input>["run"]): Operation<Input> {
+  return { read, run };
 }
 
-function endpoint(deps: ApiDeps, handler: Handler) {
+/** A read that only checks for unknown parameters and hands them on. */
+const only = (known: readonly string[]) => (params: Params): Params => {
+  rejectUnknown(params, known);
+  return params;
+};
+
+export function registerApi(app: Hono, deps: ApiDeps): void {
+  const { ledger } = deps;
+  const nowSeconds = () => ledger.nowSeconds();
+  app.post("/v1/checkout/sessions", endpoint(deps, operation((params) => sessionInputOf(params, nowSeconds()), (input, { requestUrl }) => {
+    const base = deps.pageBaseFor(requestUrl);
+    return ledger.createSession(input, (id) => `${base}/pay/${id}`).session;
+  })));
+  app.get("/v1/checkout/sessions/:id", endpoint(deps, operation(only(["expand"]), (params, { id }) => expandSession(ledger, ledger.retrieveSession(id).session, params.expand))));
+  app.post("/v1/checkout/sessions/:id/expire", endpoint(deps, operation(only(["expand"]), (_params, { id, request }) => ledger.expireSession(id, request).result)));
+  app.get("/v1/payment_intents/:id", endpoint(deps, operation(only(["expand", "client_secret"]), (_params, { id }) => ledger.retrievePaymentIntent(id))));
+  app.post("/v1/refunds", endpoint(deps, operation(refundInputOf, (input, { request }) => ledger.createRefund(input, request).result)));
+  app.get("/v1/refunds", endpoint(deps, operation(refundListInputOf, (input) => refundList(ledger.refunds(), input))));
+  app.get("/v1/refunds/:id", endpoint(deps, operation(only(["expand"]), (_params, { id }) => ledger.retrieveRefund(id))));
+  app.get("/v1/events/:id", endpoint(deps, operation(only(["expand"]), (_params, { id }) => {
+    const event = ledger.event(id);
+    if (!event) throw noSuch("event", id, "id");
+    return event;
+  })));
+  // No endpoint runs for an unknown URL, so nothing is saved under an idempotency key.
+  app.all("/v1/*", endpoint(deps, operation((_params, { method, path }) => {
+    throw unrecognizedUrl(method, path);
+  }, () => ({}))));
+}
+
+function endpoint<Input>(deps: ApiDeps, op: Operation<Input>) {
   return async (c: Context): Promise<Response> => {
     const requestId = newId.request();
     const method = c.req.method.toUpperCase();
@@ -95,34 +98,43 @@ function endpoint(deps: ApiDeps, handler: Handler) {
       logged.status = response.status;
       return jsonResponse(response, requestId, deps.apiVersion, replayed, headers);
     };
-    let apiKey: string;
     try {
-      apiKey = authenticate(c.req.header("authorization"), deps);
+      authenticate(c.req.header("authorization"), deps);
     } catch (error) {
-      return respond(errorResponse(error));
+      return respond(errorResponse(error, requestId, deps.ledger.nowSeconds()));
     }
+    const ctx: RequestContext = { method, path, id: c.req.param("id") ?? "", request: { id: requestId, idempotency_key: idempotencyKey ?? null }, requestUrl: c.req.url };
+
+    /** The idempotency layer, then the endpoint: its own work, or the answer a fault puts in its place. */
+    const handle = async (injected?: FaultAnswer): Promise<Response> => {
+      // Stripe's rate limiter stands before the idempotency layer: its 429 is never saved.
+      if (injected?.status === 429) return respond({ status: injected.status, body: injected.body }, false, injected.headers);
+      let input: Input;
+      let fingerprint = "";
+      try {
+        const params = await paramsOf(c);
+        if (idempotencyKey !== undefined) {
+          IdempotencyStore.validateKey(idempotencyKey);
+          fingerprint = `${method} ${path} ${canonicalParams(params)}`;
+          const replay = deps.idempotency.replay(idempotencyKey, fingerprint);
+          if (replay) return respond(replay, true);
+        }
+        input = op.read(params, ctx);
+      } catch (error) {
+        return respond(errorResponse(error, requestId, deps.ledger.nowSeconds()));
+      }
+      // No await from the replay check to the save: two requests under one key cannot both run.
+      const response = injected ? { status: injected.status, body: injected.body } : execute(() => op.run(input, ctx), requestId, deps.ledger.nowSeconds());
+      if (idempotencyKey !== undefined) deps.idempotency.save(idempotencyKey, fingerprint, response);
+      return respond(response, false, injected?.headers);
+    };
+
     const fault = deps.faults.take({ method, path, ...(route ? { route } : {}) });
     return applyFault(fault, {
-      process: async () => {
-        try {
-          const params = await paramsOf(c);
-          const request = { id: requestId, idempotency_key: idempotencyKey ?? null };
-          const run = () => execute(handler, { method, path, params, id: c.req.param("id") ?? "", request, requestUrl: c.req.url });
-          if (idempotencyKey === undefined) return respond(run());
-          IdempotencyStore.validateKey(idempotencyKey);
-          const fingerprint = `${method} ${path} ${canonicalParams(params)}`;
-          const replay = deps.idempotency.replay(apiKey, idempotencyKey, fingerprint);
-          if (replay) return respond(replay, true);
-          // No await between the replay check and the save: concurrent requests with one key cannot both run.
-          const response = run();
-          if (response.status < 400) deps.idempotency.save(apiKey, idempotencyKey, fingerprint, response);
-          return respond(response);
-        } catch (error) {
-          return respond(errorResponse(error));
-        }
-      },
-      answer: (answer: FaultAnswer) => respond({ status: answer.status, body: answer.body }, false, answer.headers),
-      // Processed, then the connection is cut: a retry with the same idempotency key must get the first result replayed.
+      process: () => handle(),
+      // An answer after processing replaces what the client hears; the work (and what its key saved) stands.
+      answer: (answer: FaultAnswer) => (answer.afterProcessing ? respond({ status: answer.status, body: answer.body }, false, answer.headers) : handle(answer)),
+      // Processed, then the connection is cut: a retry with the same idempotency key gets the first result replayed.
       drop: () => {
         logged.status = 0;
         dropConnection(c);
@@ -138,9 +150,17 @@ function routeOf(routePath: string): string | undefined {
   return apiPathOf(routePath).replace(/:(\w+)/g, "{$1}");
 }
 
-/** Ready-made fault answers (`sim.faults.inject({ path: "/v1/refunds", answer: "api_error" })`), as Stripe sends them. */
+/**
+ * Ready-made fault answers (`sim.faults.inject({ path: "/v1/refunds", answer: "api_error" })`), as Stripe sends them.
+ * An injected answer is the endpoint's own, so Stripe's idempotency layer saves it, except a 429 (the rate limiter
+ * answers before that layer).
+ */
 export const FAULT_ANSWERS: Readonly<Record<string, FaultAnswer>> = {
   api_error: { status: 500, body: { error: { type: "api_error", message: "An unknown error occurred (injected by the Stripe stand-in)." } } },
+  rate_limit: {
+    status: 429,
+    body: { error: { type: "invalid_request_error", code: "rate_limit", message: "Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits." } },
+  },
 };
 
 /** Supports `expand: ["payment_intent"]`, the one expansion a shop needs on a session. */
@@ -150,17 +170,22 @@ function expandSession(ledger: Ledger, session: CheckoutSession, expand: ParamVa
   return { ...session, payment_intent: ledger.retrievePaymentIntent(session.payment_intent) };
 }
 
-function execute(handler: Handler, input: HandlerInput): StoredResponse {
+function execute(run: () => object, requestId: string, nowSeconds: number): StoredResponse {
   try {
-    return { status: 200, body: handler(input) };
+    return { status: 200, body: run() };
   } catch (error) {
-    return errorResponse(error);
+    return errorResponse(error, requestId, nowSeconds);
   }
 }
 
-function errorResponse(error: unknown): StoredResponse {
-  if (error instanceof StripeApiError) return { status: error.status, body: { error: error.body } };
-  return { status: 500, body: { error: { type: "api_error", message: "An unexpected error occurred in the Stripe stand-in." } } };
+/** Stripe's error body: a link to the code's page when there is a code, and to the request in the dashboard's logs. */
+function errorResponse(error: unknown, requestId: string, nowSeconds: number): StoredResponse {
+  const requestLogUrl = `https://dashboard.stripe.com/test/logs/${requestId}?t=${nowSeconds}`;
+  if (!(error instanceof StripeApiError)) {
+    return { status: 500, body: { error: { type: "api_error", message: "An unexpected error occurred in the Stripe stand-in.", request_log_url: requestLogUrl } } };
+  }
+  const docUrl = error.body.code ? { doc_url: `https://stripe.com/docs/error-codes/${error.body.code.replaceAll("_", "-")}` } : {};
+  return { status: error.status, body: { error: { ...error.body, ...docUrl, request_log_url: requestLogUrl } } };
 }
 
 function jsonResponse(response: StoredResponse, requestId: string, apiVersion: string, replayed: boolean, extra: Record<string, string> = {}): Response {
@@ -170,16 +195,17 @@ function jsonResponse(response: StoredResponse, requestId: string, apiVersion: s
     "stripe-version": apiVersion,
   };
   if (replayed) headers["idempotent-replayed"] = "true";
-  if (response.status >= 400 && response.status < 500) headers["stripe-should-retry"] = "false";
+  // As Stripe: asking again would get the same answer (a refusal, or a failure the key saved); a 429 may pass later.
+  if (response.status >= 400 && response.status !== 429) headers["stripe-should-retry"] = "false";
   const body = typeof response.body === "string" ? response.body : JSON.stringify(response.body, null, 2);
   return new Response(body, { status: response.status, headers: { ...headers, ...extra } });
 }
 
-function authenticate(header: string | undefined, deps: ApiDeps): string {
+function authenticate(header: string | undefined, deps: ApiDeps): void {
   const key = apiKeyOf(header);
   if (!key) throw missingApiKey();
+  if (/^pk_(test|live)_/.test(key)) throw publishableKey();
   if (!deps.isAcceptedKey(key)) throw invalidApiKey(key);
-  return key;
 }
 
 /** Stripe takes the key as a Bearer token or as the Basic auth user name. */
@@ -207,23 +233,4 @@ async function paramsOf(c: Context): Promise<Params> {
 function apiPathOf(path: string): string {
   const index = path.indexOf("/v1/");
   return index >= 0 ? path.slice(index) : path;
-}
-
-/** GET /v1/refunds: newest first, filtered by payment intent or charge, paged by `limit` (1-100, default 10) and cursors. */
-function refundList(all: Refund[], params: Params): { object: "list"; data: Refund[]; has_more: boolean; url: string } {
-  const paymentIntent = optionalString(params.payment_intent, "payment_intent");
-  const charge = optionalString(params.charge, "charge");
-  const limitText = optionalString(params.limit, "limit") ?? "10";
-  const limit = Number(limitText);
-  if (!/^\d+$/.test(limitText) || limit < 1 || limit > 100) throw invalidRequest("Invalid limit: must be between 1 and 100.", "limit");
-  let refunds = all
-    .filter((refund) => (paymentIntent === undefined || refund.payment_intent === paymentIntent) && (charge === undefined || refund.charge === charge))
-    .sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1));
-  const after = optionalString(params.starting_after, "starting_after");
-  if (after !== undefined) {
-    const at = refunds.findIndex((refund) => refund.id === after);
-    if (at < 0) throw noSuch("refund", after, "starting_after");
-    refunds = refunds.slice(at + 1);
-  }
-  return { object: "list", data: refunds.slice(0, limit), has_more: refunds.length > limit, url: "/v1/refunds" };
 }

@@ -54,6 +54,14 @@ export function missingApiKey(): StripeApiError {
   });
 }
 
+export function publishableKey(): StripeApiError {
+  return new StripeApiError(401, {
+    type: "invalid_request_error",
+    message:
+      "This API call cannot be made with a publishable API key. Please use a secret API key. You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys.",
+  });
+}
+
 export function invalidApiKey(key: string): StripeApiError {
   return new StripeApiError(401, {
     type: "invalid_request_error",

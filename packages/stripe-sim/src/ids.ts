@@ -15,6 +15,11 @@ export const newId = {
   paymentIntent: () => `pi_${randomToken(24)}`,
   charge: () => `ch_${randomToken(24)}`,
   refund: () => `re_${randomToken(24)}`,
+  paymentMethod: () => `pm_${randomToken(24)}`,
+  balanceTransaction: () => `txn_${randomToken(24)}`,
+  /** The 23-digit ARN a card network gives a refund. */
+  acquirerReference: () => Array.from(randomBytes(23), (byte) => String(byte % 10)).join(""),
+  clientSecret: (paymentIntentId: string) => `${paymentIntentId}_secret_${randomToken(25)}`,
   event: () => `evt_${randomToken(24)}`,
   request: () => `req_${randomToken(14)}`,
   lineItem: () => `li_${randomToken(24)}`,

@@ -12,6 +12,7 @@ import { WebhookDeliverer } from "./webhooks.ts";
 export { type ApiCall, FAULT_ANSWERS } from "./api.ts";
 export type { CheckoutSession, Charge, Delivery, LineItem, PaymentIntent, Refund, SignatureMode, SimLogger, StripeEvent } from "./types.ts";
 export { signatureHeader } from "./webhooks.ts";
+export { MAXIMUM_AMOUNT_MINOR, MINIMUM_CHARGE_MINOR, SUPPORTED_CURRENCIES } from "./currencies.ts";
 
 
 /** The events a shop's endpoint subscribes to; Stripe delivers only what an endpoint enabled. */
@@ -26,8 +27,10 @@ export const DEFAULT_ENABLED_EVENTS: readonly string[] = [
 ];
 
 export interface StripeSimOptions {
-  /** The accepted bearer key; by default any key starting with `sk_test_`. */
+  /** The account's secret key (`sk_test_…`, or a restricted `rk_test_…`): exactly this authenticates. Default `sk_test_stripeSimLocal`. */
   secretKey?: string;
+  /** A restricted key (`rk_test_…`) of the same account, accepted beside the secret key. */
+  restrictedKey?: string;
   webhookSecret: string;
   webhookUrl?: string;
   /** Base of the hosted page URLs; by default the URL the API request arrived at (+ mountPath). */
@@ -89,8 +92,18 @@ export interface StripeSim {
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+export const DEFAULT_SECRET_KEY = "sk_test_stripeSimLocal";
+
+/** The keys that authenticate, checked once: the stand-in is one test-mode account. */
+function accountKeys(opts: Pick<StripeSimOptions, "secretKey" | "restrictedKey">): ReadonlySet<string> {
+  const secretKey = opts.secretKey ?? DEFAULT_SECRET_KEY;
+  if (!/^(sk|rk)_test_\w+$/.test(secretKey)) throw new Error("stripe-sim: secretKey must be a test-mode key (sk_test_… or rk_test_…); the stand-in has no live mode");
+  if (opts.restrictedKey !== undefined && !/^rk_test_\w+$/.test(opts.restrictedKey)) throw new Error("stripe-sim: restrictedKey must be a test-mode restricted key (rk_test_…)");
+  return new Set([secretKey, ...(opts.restrictedKey !== undefined ? [opts.restrictedKey] : [])]);
+}
 
 export function createStripeSim(opts: StripeSimOptions): StripeSim {
+  const keys = accountKeys(opts);
   let webhookUrl = opts.webhookUrl;
   let refundsFail = false;
   const requests = new RequestLog<ApiCallDetail>();
@@ -176,8 +189,8 @@ export function createStripeSim(opts: StripeSimOptions): StripeSim {
   });
   registerApi(core.app, {
     ledger,
-    idempotency: new IdempotencyStore(),
-    isAcceptedKey: (key) => (opts.secretKey !== undefined ? key === opts.secretKey : key.startsWith("sk_test_") && key.length > "sk_test_".length),
+    idempotency: new IdempotencyStore(nowMs),
+    isAcceptedKey: (key) => keys.has(key),
     requests,
     pageBaseFor: (requestUrl) => (opts.publicBaseUrl ?? new URL(requestUrl).origin + mountPath).replace(/\/+$/, ""),
     apiVersion: opts.apiVersion ?? Stripe.API_VERSION,
@@ -217,7 +230,7 @@ export async function startStripeSim(opts: StripeSimOptions & { port?: number; h
     pages: sim.pages,
     settings: {
       STRIPE_API_URL: server.url,
-      STRIPE_SECRET_KEY: opts.secretKey ?? "sk_test_stripeSimLocal",
+      STRIPE_SECRET_KEY: opts.secretKey ?? DEFAULT_SECRET_KEY,
       STRIPE_WEBHOOK_SECRET: opts.webhookSecret,
     },
     close: server.close,

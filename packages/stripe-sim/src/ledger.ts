@@ -1,7 +1,8 @@
 import { invalidRequest, noSuch } from "./errors.ts";
 import { newId } from "./ids.ts";
 import { formatMinor } from "./money.ts";
-import type { Charge, CheckoutSession, LineItem, Metadata, PaymentIntent, Refund, StripeEvent, StripeObject } from "./types.ts";
+import { chargeObject, customerDetails, paymentIntentObject, refundObject, sessionObject } from "./objects.ts";
+import type { Charge, CheckoutSession, EventObjects, EventType, LineItem, Metadata, PaymentIntent, Refund, StripeEvent } from "./types.ts";
 
 export interface SessionInput {
   lineItems: { name: string; description: string | null; currency: string; unitAmount: number; quantity: number }[];
@@ -13,15 +14,17 @@ export interface SessionInput {
   successUrl: string | null;
   cancelUrl: string | null;
   customerEmail: string | null;
-  locale: string | null;
+  locale: CheckoutSession["locale"];
   paymentMethodTypes: string[];
 }
 
+/** A refund names the payment intent, the charge, or both (then they must belong together). */
 export interface RefundInput {
-  paymentIntentId: string;
+  paymentIntentId: string | undefined;
+  chargeId: string | undefined;
   amount: number | undefined;
   metadata: Metadata;
-  reason: string | null;
+  reason: Refund["reason"];
 }
 
 /** Where an event came from: an API request (with its idempotency key) or the customer/dashboard (none). */
@@ -92,31 +95,21 @@ export class Ledger {
     const lineItems = input.lineItems.map((item) => lineItemOf(item));
     const total = lineItems.reduce((sum, item) => sum + item.amount_total, 0);
     const hostedUrl = hostedUrlOf(id);
-    const session: CheckoutSession = {
+    const session = sessionObject({
       id,
-      object: "checkout.session",
-      amount_subtotal: total,
-      amount_total: total,
-      cancel_url: input.cancelUrl,
-      client_reference_id: input.clientReferenceId,
       created,
       currency,
-      customer: null,
-      customer_details: null,
-      customer_email: input.customerEmail,
-      expires_at: input.expiresAt,
-      livemode: false,
+      amountTotal: total,
+      expiresAt: input.expiresAt,
+      url: hostedUrl,
+      clientReferenceId: input.clientReferenceId,
+      customerEmail: input.customerEmail,
       locale: input.locale,
       metadata: input.metadata,
-      mode: "payment",
-      payment_intent: null,
-      payment_method_types: input.paymentMethodTypes,
-      payment_status: "unpaid",
-      status: "open",
-      success_url: input.successUrl,
-      ui_mode: "hosted",
-      url: hostedUrl,
-    };
+      paymentMethodTypes: input.paymentMethodTypes,
+      successUrl: input.successUrl,
+      cancelUrl: input.cancelUrl,
+    });
     const record: SessionRecord = {
       session,
       lineItems,
@@ -171,14 +164,15 @@ export class Ledger {
     const { session } = record;
     if (session.status !== "open") throw invalidRequest(`This Checkout Session is ${session.status} and can no longer be paid.`, undefined, "checkout_session_not_open");
     const intent = this.createPaymentIntent(record);
+    const email = session.customer_email ?? SANDBOX_EMAIL;
     const events: StripeEvent[] = [];
-    if (!options.async) events.push(...this.succeedPayment(intent));
+    if (!options.async) events.push(...this.succeedPayment(intent, email));
     Object.assign(session, {
       status: "complete",
       url: null,
       payment_intent: intent.id,
       payment_status: options.async ? "unpaid" : "paid",
-      customer_details: { email: session.customer_email ?? "sandbox.customer@example.com", name: "Sandbox Customer" },
+      customer_details: customerDetails(session.customer_email ?? SANDBOX_EMAIL),
     });
     events.push(this.raise("checkout.session.completed", session, NO_REQUEST, { status: "open" }));
     return { result: copy(session), events };
@@ -196,48 +190,27 @@ export class Ledger {
       const failed = this.raise("payment_intent.payment_failed", intent, NO_REQUEST, { status: "processing" });
       return { result: copy(session), events: [failed, this.raise("checkout.session.async_payment_failed", session, NO_REQUEST)] };
     }
-    const events = this.succeedPayment(intent);
+    const events = this.succeedPayment(intent, session.customer_details?.email ?? SANDBOX_EMAIL);
     session.payment_status = "paid";
     events.push(this.raise("checkout.session.async_payment_succeeded", session, NO_REQUEST, { payment_status: "unpaid" }));
     return { result: copy(session), events };
   }
 
   private createPaymentIntent(record: SessionRecord): PaymentIntent {
-    const intent: PaymentIntent = {
-      id: newId.paymentIntent(),
-      object: "payment_intent",
-      amount: record.session.amount_total,
-      amount_received: 0,
+    const intent = paymentIntentObject({
       created: this.nowSeconds(),
+      amount: record.session.amount_total,
       currency: record.session.currency,
       description: record.paymentIntentDescription,
-      latest_charge: null,
-      livemode: false,
       metadata: { ...record.paymentIntentMetadata },
-      payment_method_types: [...record.session.payment_method_types],
-      status: "processing",
-    };
+      paymentMethodTypes: [...record.session.payment_method_types],
+    });
     this.paymentIntents.set(intent.id, intent);
     return intent;
   }
 
-  private succeedPayment(intent: PaymentIntent): StripeEvent[] {
-    const charge: Charge = {
-      id: newId.charge(),
-      object: "charge",
-      amount: intent.amount,
-      amount_captured: intent.amount,
-      amount_refunded: 0,
-      captured: true,
-      created: this.nowSeconds(),
-      currency: intent.currency,
-      livemode: false,
-      metadata: { ...intent.metadata },
-      paid: true,
-      payment_intent: intent.id,
-      refunded: false,
-      status: "succeeded",
-    };
+  private succeedPayment(intent: PaymentIntent, email: string): StripeEvent[] {
+    const charge = chargeObject(intent, this.nowSeconds(), email);
     this.charges.set(charge.id, charge);
     Object.assign(intent, { status: "succeeded", amount_received: intent.amount, latest_charge: charge.id });
     return [this.raise("charge.succeeded", charge, NO_REQUEST), this.raise("payment_intent.succeeded", intent, NO_REQUEST)];
@@ -256,26 +229,14 @@ export class Ledger {
   }
 
   createRefund(input: RefundInput, request: RequestRef): Outcome<Refund> {
-    const intent = this.paymentIntents.get(input.paymentIntentId);
-    if (!intent) throw noSuch("payment_intent", input.paymentIntentId, "payment_intent");
-    const charge = intent.latest_charge ? this.charges.get(intent.latest_charge) : undefined;
-    if (!charge || intent.status !== "succeeded") {
-      throw invalidRequest(`This PaymentIntent (${intent.id}) does not have a successful charge to refund.`, "payment_intent", "charge_not_refundable");
-    }
-    const amount = this.refundableAmount(charge, input.amount);
-    const refund: Refund = {
-      id: newId.refund(),
-      object: "refund",
-      amount,
-      charge: charge.id,
+    const charge = this.refundedCharge(input);
+    const refund = refundObject({
+      amount: this.refundableAmount(charge, input.amount),
+      charge,
       created: this.nowSeconds(),
-      currency: charge.currency,
-      failure_reason: null,
       metadata: input.metadata,
-      payment_intent: intent.id,
       reason: input.reason,
-      status: "pending",
-    };
+    });
     this.refundsById.set(refund.id, refund);
     // A failing refund answers "pending" (as Stripe does) and fails right after, announced by refund.failed.
     const answeredPending = copy(refund);
@@ -284,11 +245,27 @@ export class Ledger {
     return { result: copy(refund), events };
   }
 
+  /** The charge a refund request is for: by payment intent (its latest charge), by charge, or both when they agree. */
+  private refundedCharge(input: RefundInput): Charge {
+    const intent = input.paymentIntentId === undefined ? undefined : this.paymentIntents.get(input.paymentIntentId);
+    if (input.paymentIntentId !== undefined && !intent) throw noSuch("payment_intent", input.paymentIntentId, "payment_intent");
+    const chargeId = input.chargeId ?? intent?.latest_charge ?? undefined;
+    const charge = chargeId === undefined ? undefined : this.charges.get(chargeId);
+    if (input.chargeId !== undefined && !charge) throw noSuch("charge", input.chargeId, "charge");
+    if (intent && charge && charge.payment_intent !== intent.id) {
+      throw invalidRequest(`The charge ${charge.id} does not belong to the PaymentIntent ${intent.id}.`, "charge");
+    }
+    if (!charge || charge.status !== "succeeded" || (intent && intent.status !== "succeeded")) {
+      const subject = intent ? `This PaymentIntent (${intent.id})` : `This charge (${input.chargeId ?? ""})`;
+      throw invalidRequest(`${subject} does not have a successful charge to refund.`, intent ? "payment_intent" : "charge", "charge_not_refundable");
+    }
+    return charge;
+  }
+
   private refundableAmount(charge: Charge, requested: number | undefined): number {
     const remaining = charge.amount - charge.amount_refunded - this.pendingRefundTotal(charge.id);
     if (remaining <= 0) throw invalidRequest(`Charge ${charge.id} has already been refunded.`, "charge", "charge_already_refunded");
     const amount = requested ?? remaining;
-    if (amount <= 0) throw invalidRequest("Invalid positive integer", "amount");
     if (amount > remaining) {
       throw invalidRequest(
         `Refund amount (${formatMinor(amount, charge.currency)}) is greater than unrefunded amount on charge (${formatMinor(remaining, charge.currency)})`,
@@ -307,6 +284,7 @@ export class Ledger {
 
   private succeedRefund(refund: Refund, charge: Charge, request: RequestRef): StripeEvent[] {
     refund.status = "succeeded";
+    refund.destination_details = { card: { reference: newId.acquirerReference(), reference_status: "available", reference_type: "acquirer_reference_number", type: "refund" }, type: "card" };
     const previous = { amount_refunded: charge.amount_refunded, refunded: charge.refunded };
     charge.amount_refunded += refund.amount;
     charge.refunded = charge.amount_refunded >= charge.amount;
@@ -320,11 +298,11 @@ export class Ledger {
   /** Like a card refund the bank rejects: created pending, then failed; the charge keeps its money. */
   private failRefund(refund: Refund, request: RequestRef): StripeEvent[] {
     const created = this.raise("refund.created", refund, request);
-    Object.assign(refund, { status: "failed", failure_reason: "expired_or_canceled_card" });
+    Object.assign(refund, { status: "failed", failure_reason: "expired_or_canceled_card", failure_balance_transaction: newId.balanceTransaction() });
     return [created, this.raise("refund.failed", refund, NO_REQUEST), this.raise("refund.updated", refund, NO_REQUEST, { status: "pending" })];
   }
 
-  private raise(type: string, object: StripeObject, request: RequestRef, previous?: Record<string, unknown>): StripeEvent {
+  private raise<Type extends EventType>(type: Type, object: EventObjects[Type], request: RequestRef, previous?: Record<string, unknown>): StripeEvent {
     const event: StripeEvent = {
       id: newId.event(),
       object: "event",
@@ -360,6 +338,8 @@ function lineItemOf(item: SessionInput["lineItems"][number]): LineItem {
     },
   };
 }
+
+const SANDBOX_EMAIL = "sandbox.customer@example.com";
 
 export function copy<T>(value: T): T {
   return structuredClone(value);

@@ -6,7 +6,7 @@ import type { Metadata } from "./types.ts";
 
 export function rejectUnknown(params: Params, known: readonly string[], prefix = ""): void {
   for (const key of Object.keys(params)) {
-    if (!known.includes(key)) throw invalidRequest(`Received unknown parameter: ${prefix}${key}`, `${prefix}${key}`);
+    if (!known.includes(key)) throw invalidRequest(`Received unknown parameter: ${prefix}${key}`, `${prefix}${key}`, "parameter_unknown");
   }
 }
 

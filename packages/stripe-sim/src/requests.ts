@@ -1,6 +1,8 @@
+import { MAXIMUM_AMOUNT_MINOR, MINIMUM_CHARGE_MINOR, SUPPORTED_CURRENCIES } from "./currencies.ts";
 import { invalidRequest, missingParam } from "./errors.ts";
 import type { Params } from "./form.ts";
 import type { RefundInput, SessionInput } from "./ledger.ts";
+import { formatMinor } from "./money.ts";
 import {
   metadataOf,
   optionalArray,
@@ -60,7 +62,21 @@ function lineItemsOf(params: Params): SessionInput["lineItems"] {
   const parsed = items.map((item, index) => lineItemOf(item, `line_items[${index}]`));
   const currencies = new Set(parsed.map((item) => item.currency));
   if (currencies.size > 1) throw invalidRequest("All line items must use the same currency.", "line_items");
+  checkTotal(parsed);
   return parsed;
+}
+
+/** Stripe refuses a payment below the currency's minimum charge (and above eight digits) when the session is created. */
+function checkTotal(items: SessionInput["lineItems"]): void {
+  const currency = items[0]?.currency ?? "usd";
+  const total = items.reduce((sum, item) => sum + item.unitAmount * item.quantity, 0);
+  const minimum = MINIMUM_CHARGE_MINOR[currency];
+  if (minimum !== undefined && total < minimum) {
+    throw invalidRequest(`The Checkout Session's total amount due must add up to at least ${formatMinor(minimum, currency)} ${currency}`, "line_items", "amount_too_small");
+  }
+  if (total > MAXIMUM_AMOUNT_MINOR) {
+    throw invalidRequest(`The Checkout Session's total amount due must be no more than ${formatMinor(MAXIMUM_AMOUNT_MINOR, currency)} ${currency}`, "line_items", "amount_too_large");
+  }
 }
 
 function lineItemOf(raw: Params[string], param: string): SessionInput["lineItems"][number] {
@@ -72,9 +88,11 @@ function lineItemOf(raw: Params[string], param: string): SessionInput["lineItems
   const productData = optionalObject(priceData.product_data, `${param}[price_data][product_data]`);
   if (!productData) throw missingParam(`${param}[price_data][product_data]`);
   const currency = requiredString(priceData.currency, `${param}[price_data][currency]`).toLowerCase();
-  if (!/^[a-z]{3}$/.test(currency)) throw invalidRequest(`Invalid currency: ${currency}`, `${param}[price_data][currency]`);
+  if (!SUPPORTED_CURRENCIES.has(currency)) {
+    throw invalidRequest(`Invalid currency: ${currency}. Stripe currently supports these currencies: ${[...SUPPORTED_CURRENCIES].join(", ")}`, `${param}[price_data][currency]`);
+  }
   const unitAmount = requiredInteger(priceData.unit_amount, `${param}[price_data][unit_amount]`);
-  if (unitAmount < 0 || unitAmount > 99_999_999) throw invalidRequest("Invalid unit_amount: must be between 0 and 99999999.", `${param}[price_data][unit_amount]`);
+  if (unitAmount < 0 || unitAmount > MAXIMUM_AMOUNT_MINOR) throw invalidRequest(`Invalid unit_amount: must be between 0 and ${MAXIMUM_AMOUNT_MINOR}.`, `${param}[price_data][unit_amount]`);
   const quantity = requiredInteger(item.quantity, `${param}[quantity]`);
   if (quantity < 1 || quantity > 999_999) throw invalidRequest("Invalid quantity: must be a positive integer.", `${param}[quantity]`);
   return {
@@ -105,13 +123,23 @@ function paymentMethodTypesOf(params: Params): string[] {
 }
 
 export function refundInputOf(params: Params): RefundInput {
-  rejectUnknown(params, ["payment_intent", "amount", "metadata", "reason", "expand"]);
+  rejectUnknown(params, ["payment_intent", "charge", "amount", "metadata", "reason", "expand", "instructions_email", "origin"]);
   const reason = optionalEnum(params.reason, "reason", ["duplicate", "fraudulent", "requested_by_customer"] as const);
+  const paymentIntentId = optionalString(params.payment_intent, "payment_intent") || undefined;
+  const chargeId = optionalString(params.charge, "charge") || undefined;
+  if (paymentIntentId === undefined && chargeId === undefined) throw invalidRequest("One of `charge` or `payment_intent` is required.", undefined, "parameter_missing");
   return {
-    paymentIntentId: requiredString(params.payment_intent, "payment_intent"),
-    amount: optionalInteger(params.amount, "amount"),
+    paymentIntentId,
+    chargeId,
+    amount: positiveAmountOf(params),
     metadata: metadataOf(params.metadata, "metadata"),
     reason: reason ?? null,
   };
 }
 
+
+function positiveAmountOf(params: Params): number | undefined {
+  const amount = optionalInteger(params.amount, "amount");
+  if (amount !== undefined && amount <= 0) throw invalidRequest("Invalid positive integer", "amount");
+  return amount;
+}

@@ -1,33 +1,112 @@
-/** Stripe-shaped objects, limited to the fields this stand-in fills in (names and types as in Stripe's API). */
-export type Metadata = Record<string, string>;
+import type Stripe from "stripe";
 
-export interface CheckoutSession {
-  id: string;
-  object: "checkout.session";
-  amount_subtotal: number;
-  amount_total: number;
-  cancel_url: string | null;
-  client_reference_id: string | null;
-  created: number;
-  currency: string;
-  customer: string | null;
-  customer_details: { email: string | null; name: string | null } | null;
-  customer_email: string | null;
-  expires_at: number;
-  livemode: false;
-  locale: string | null;
-  metadata: Metadata;
-  mode: "payment";
-  payment_intent: string | null;
-  payment_method_types: string[];
-  payment_status: "paid" | "unpaid";
-  status: "open" | "complete" | "expired";
-  success_url: string | null;
-  ui_mode: "hosted";
-  /** Only while the session is open, as at Stripe. */
-  url: string | null;
+/**
+ * Stripe's objects are the `stripe` SDK's own types (generated from Stripe's OpenAPI spec), so a field the
+ * stand-in forgets or mistypes fails to compile. `Narrow` keeps what this stand-in always knows: ids are never
+ * expanded in storage (expansion happens on the way out), amounts and currency are always set.
+ */
+type Narrow<T, N extends Partial<T>> = Omit<T, keyof N> & N;
+
+export type Metadata = Stripe.Metadata;
+
+export type CheckoutSession = Narrow<
+  Stripe.Checkout.Session,
+  {
+    amount_subtotal: number;
+    amount_total: number;
+    currency: string;
+    customer: string | null;
+    invoice: string | null;
+    metadata: Metadata;
+    payment_intent: string | null;
+    payment_link: string | null;
+    payment_status: "paid" | "unpaid";
+    setup_intent: string | null;
+    status: "open" | "complete" | "expired";
+    subscription: string | null;
+  }
+>;
+
+export type PaymentIntentStatus = "processing" | "requires_payment_method" | "succeeded" | "canceled";
+
+export type PaymentIntent = Narrow<
+  Stripe.PaymentIntent,
+  {
+    application: string | null;
+    customer: string | null;
+    latest_charge: string | null;
+    on_behalf_of: string | null;
+    payment_method: string | null;
+    payment_record: string | null;
+    review: string | null;
+    source: string | null;
+    status: PaymentIntentStatus;
+  }
+>;
+
+export type Charge = Narrow<
+  Stripe.Charge,
+  {
+    application: string | null;
+    application_fee: string | null;
+    balance_transaction: string | null;
+    customer: string | null;
+    failure_balance_transaction: string | null;
+    on_behalf_of: string | null;
+    payment_intent: string;
+    review: string | null;
+    source_transfer: string | null;
+  }
+>;
+
+export type RefundStatus = "pending" | "succeeded" | "failed";
+
+export type Refund = Narrow<
+  Stripe.Refund,
+  {
+    balance_transaction: string | null;
+    charge: string;
+    customer: string | null;
+    failure_balance_transaction?: string;
+    metadata: Metadata;
+    payment_intent: string;
+    payment_method: string | null;
+    source_transfer_reversal: string | null;
+    status: RefundStatus;
+    transfer_reversal: string | null;
+  }
+>;
+
+export type StripeObject = CheckoutSession | PaymentIntent | Charge | Refund;
+
+/** The event types this stand-in raises, each with the object it carries. */
+export interface EventObjects {
+  "checkout.session.completed": CheckoutSession;
+  "checkout.session.expired": CheckoutSession;
+  "checkout.session.async_payment_succeeded": CheckoutSession;
+  "checkout.session.async_payment_failed": CheckoutSession;
+  "payment_intent.succeeded": PaymentIntent;
+  "payment_intent.payment_failed": PaymentIntent;
+  "charge.succeeded": Charge;
+  "charge.refunded": Charge;
+  "refund.created": Refund;
+  "refund.updated": Refund;
+  "refund.failed": Refund;
 }
 
+export type EventType = keyof EventObjects;
+
+export type StripeEvent = Narrow<
+  Stripe.EventBase,
+  {
+    api_version: string;
+    data: { object: StripeObject; previous_attributes?: Record<string, unknown> };
+    request: { id: string | null; idempotency_key: string | null };
+    type: EventType;
+  }
+>;
+
+/** A line of a session as the hosted page shows it (Stripe serves these only through `line_items`, not here). */
 export interface LineItem {
   id: string;
   object: "item";
@@ -37,70 +116,6 @@ export interface LineItem {
   description: string;
   quantity: number;
   price: { object: "price"; currency: string; unit_amount: number; product_data: { name: string; description: string | null } };
-}
-
-export type PaymentIntentStatus = "processing" | "requires_payment_method" | "succeeded" | "canceled";
-
-export interface PaymentIntent {
-  id: string;
-  object: "payment_intent";
-  amount: number;
-  amount_received: number;
-  created: number;
-  currency: string;
-  description: string | null;
-  latest_charge: string | null;
-  livemode: false;
-  metadata: Metadata;
-  payment_method_types: string[];
-  status: PaymentIntentStatus;
-}
-
-export interface Charge {
-  id: string;
-  object: "charge";
-  amount: number;
-  amount_captured: number;
-  amount_refunded: number;
-  captured: boolean;
-  created: number;
-  currency: string;
-  livemode: false;
-  metadata: Metadata;
-  paid: boolean;
-  payment_intent: string;
-  refunded: boolean;
-  status: "succeeded" | "pending" | "failed";
-}
-
-export type RefundStatus = "pending" | "succeeded" | "failed";
-
-export interface Refund {
-  id: string;
-  object: "refund";
-  amount: number;
-  charge: string;
-  created: number;
-  currency: string;
-  failure_reason: string | null;
-  metadata: Metadata;
-  payment_intent: string;
-  reason: string | null;
-  status: RefundStatus;
-}
-
-export type StripeObject = CheckoutSession | PaymentIntent | Charge | Refund;
-
-export interface StripeEvent {
-  id: string;
-  object: "event";
-  api_version: string;
-  created: number;
-  data: { object: StripeObject; previous_attributes?: Record<string, unknown> };
-  livemode: false;
-  pending_webhooks: number;
-  request: { id: string | null; idempotency_key: string | null };
-  type: string;
 }
 
 export interface Delivery {

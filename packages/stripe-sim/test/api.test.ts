@@ -202,18 +202,69 @@ describe("stripe-sim API through the official SDK", () => {
     expect(h.sim.control.sessions()).toHaveLength(0);
   });
 
-  it("by default accepts any test-mode key and refuses live or missing keys", async () => {
-    const open = await startStripeSim({ webhookSecret: "whsec_x" });
+  it("accepts exactly the account's secret and restricted keys; any other key, a publishable or a missing one is a 401", async () => {
+    const account = await startStripeSim({ webhookSecret: "whsec_x", secretKey: "sk_test_account4242", restrictedKey: "rk_test_account4343" });
     try {
-      await expect(sdkFor(open.apiUrl, "sk_test_anything").checkout.sessions.create(orderSessionParams(2))).resolves.toMatchObject({ status: "open" });
-      await expect(sdkFor(open.apiUrl, "sk_live_abcdef123456").checkout.sessions.create(orderSessionParams(2))).rejects.toMatchObject({ statusCode: 401 });
-      const missing = await fetch(`${open.apiUrl}/v1/checkout/sessions/cs_test_x`);
+      for (const key of ["sk_test_account4242", "rk_test_account4343"]) {
+        await expect(sdkFor(account.apiUrl, key).checkout.sessions.create(orderSessionParams(2))).resolves.toMatchObject({ status: "open" });
+      }
+      for (const key of ["sk_test_anything", "rk_test_account4344", "sk_live_account4242", "pk_test_account4242"]) {
+        const error = await sdkFor(account.apiUrl, key).checkout.sessions.create(orderSessionParams(2)).catch((e: unknown) => e);
+        expect(error, key).toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
+      }
+      const publishable = await sdkFor(account.apiUrl, "pk_test_account4242").checkout.sessions.create(orderSessionParams(2)).catch((e: unknown) => e);
+      expect((publishable as Stripe.errors.StripeError).message).toMatch(/cannot be made with a publishable API key/);
+      const missing = await fetch(`${account.apiUrl}/v1/checkout/sessions/cs_test_x`);
       expect(missing.status).toBe(401);
       expect(((await missing.json()) as { error: { message: string } }).error.message).toMatch(/did not provide an API key/);
-      expect(open.control.sessions()).toHaveLength(1);
+      expect(account.control.sessions()).toHaveLength(2);
     } finally {
-      await open.close();
+      await account.close();
     }
+  });
+
+  it("without a configured key accepts only the one it prints, and refuses to run with a live key", async () => {
+    const plain = await startStripeSim({ webhookSecret: "whsec_x" });
+    try {
+      expect(plain.settings.STRIPE_SECRET_KEY).toBe("sk_test_stripeSimLocal");
+      await expect(sdkFor(plain.apiUrl, plain.settings.STRIPE_SECRET_KEY!).checkout.sessions.create(orderSessionParams(2))).resolves.toMatchObject({ status: "open" });
+      await expect(sdkFor(plain.apiUrl, "sk_test_anything").checkout.sessions.create(orderSessionParams(2))).rejects.toMatchObject({ statusCode: 401 });
+    } finally {
+      await plain.close();
+    }
+    await expect(startStripeSim({ webhookSecret: "whsec_x", secretKey: "sk_live_real" })).rejects.toThrow(/test-mode key/);
+    await expect(startStripeSim({ webhookSecret: "whsec_x", restrictedKey: "sk_test_notRestricted" })).rejects.toThrow(/restricted key/);
+  });
+
+  it("refuses a total under the currency's minimum charge, over eight digits, or in a currency Stripe does not support", async () => {
+    const priced = (currency: string, unit_amount: number, quantity = 1) =>
+      h.stripe.checkout.sessions.create(orderSessionParams(8, { line_items: [{ quantity, price_data: { currency, unit_amount, product_data: { name: "eSIM" } } }] }));
+    for (const [currency, amount] of [["usd", 0], ["usd", 1], ["usd", 49], ["eur", 49], ["gbp", 29], ["jpy", 49], ["huf", 17_499], ["mxn", 999]] as const) {
+      const error = await priced(currency, amount).catch((e: unknown) => e);
+      expect(error, `${amount} ${currency}`).toMatchObject({ statusCode: 400, code: "amount_too_small", param: "line_items" });
+    }
+    expect(((await priced("usd", 1).catch((e: unknown) => e)) as Stripe.errors.StripeError).message).toBe("The Checkout Session's total amount due must add up to at least $0.50 usd");
+    for (const [currency, amount] of [["usd", 50], ["gbp", 30], ["jpy", 50], ["huf", 17_500], ["chf", 50]] as const) {
+      await expect(priced(currency, amount), `${amount} ${currency}`).resolves.toMatchObject({ amount_total: amount, currency });
+    }
+    await expect(priced("usd", 99_999_999, 2)).rejects.toMatchObject({ statusCode: 400, code: "amount_too_large" });
+    const unsupported = await priced("xyz", 5_000).catch((e: unknown) => e);
+    expect(unsupported).toMatchObject({ statusCode: 400, param: "line_items[0][price_data][currency]" });
+    expect((unsupported as Stripe.errors.StripeError).message).toMatch(/^Invalid currency: xyz\. Stripe currently supports these currencies: usd, aed, /);
+    expect(h.sim.control.sessions()).toHaveLength(5);
+  });
+
+  it("refunds by charge, or by payment intent and charge when they belong together", async () => {
+    const created = await h.stripe.checkout.sessions.create(orderSessionParams(53));
+    await h.sim.control.pay(created.id);
+    const intent = await h.stripe.paymentIntents.retrieve(String(h.sim.control.session(created.id)?.payment_intent));
+    const charge = String(intent.latest_charge);
+
+    await expect(h.stripe.refunds.create({ charge, amount: 100 })).resolves.toMatchObject({ charge, payment_intent: intent.id, amount: 100, status: "succeeded" });
+    await expect(h.stripe.refunds.create({ charge, payment_intent: intent.id, amount: 100 })).resolves.toMatchObject({ amount: 100 });
+    await expect(h.stripe.refunds.create({ charge: "ch_unknown" })).rejects.toMatchObject({ statusCode: 404, code: "resource_missing", param: "charge" });
+    await expect(h.stripe.refunds.create({})).rejects.toMatchObject({ statusCode: 400, code: "parameter_missing" });
+    expect((await h.stripe.refunds.list({ charge })).data.map((r) => r.amount)).toEqual([100, 100]);
   });
 
   it("validates expires_at like Stripe (30 minutes to 24 hours)", async () => {
@@ -241,7 +292,9 @@ describe("stripe-sim API through the official SDK", () => {
       body: "payment_intent=pi_x&colour=red",
     });
     expect(unknownParam.status).toBe(400);
-    expect(await unknownParam.json()).toMatchObject({ error: { param: "colour", message: "Received unknown parameter: colour" } });
+    expect(await unknownParam.json()).toMatchObject({
+      error: { type: "invalid_request_error", code: "parameter_unknown", param: "colour", message: "Received unknown parameter: colour", doc_url: "https://stripe.com/docs/error-codes/parameter-unknown" },
+    });
     const noIntent = await h.stripe.refunds.create({ payment_intent: "pi_missing" }).catch((e: unknown) => e);
     expect(noIntent).toMatchObject({ statusCode: 404, param: "payment_intent" });
   });

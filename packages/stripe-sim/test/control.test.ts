@@ -61,9 +61,9 @@ describe("stripe-sim control API", () => {
   it("arms faults over HTTP and logs API requests with their idempotency keys", async () => {
     expect((await control("POST", "/faults", { method: "POST", path: "/v1/checkout/sessions", answer: "api_error" })).status).toBe(200);
     await expect(h.stripe.checkout.sessions.create(orderSessionParams(14), { idempotencyKey: "checkout:14" })).rejects.toMatchObject({ statusCode: 500 });
-    const session = await h.stripe.checkout.sessions.create(orderSessionParams(14), { idempotencyKey: "checkout:14" });
+    const session = await h.stripe.checkout.sessions.create(orderSessionParams(14), { idempotencyKey: "checkout:14:2" });
     const log = await control("GET", `/requests?path=${encodeURIComponent("/v1/checkout/sessions")}`);
-    expect(log.json).toMatchObject({ count: 2, requests: [{ status: 500, detail: { idempotencyKey: "checkout:14" } }, { status: 200, detail: { idempotencyKey: "checkout:14" } }] });
+    expect(log.json).toMatchObject({ count: 2, requests: [{ status: 500, detail: { idempotencyKey: "checkout:14" } }, { status: 200, detail: { idempotencyKey: "checkout:14:2" } }] });
     expect(h.sim.control.sessions().map((s) => s.id)).toEqual([session.id]);
     expect((await control("GET", "/webhook-url")).json).toEqual({ url: expect.stringMatching(/\/webhooks\/stripe$/) });
   });

@@ -1,7 +1,7 @@
 import type Stripe from "stripe";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createStripeSim } from "../src/index.ts";
-import { startHarness, WEBHOOK_SECRET, type Harness } from "./setup.ts";
+import { SECRET_KEY, startHarness, WEBHOOK_SECRET, type Harness } from "./setup.ts";
 
 const THIRTY_MINUTES_S = 30 * 60;
 
@@ -26,11 +26,11 @@ describe("stripe-sim sessions expire like real ones", () => {
 
   it("an unpaid session expires by itself at expires_at, raising checkout.session.expired", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
-    const sim = createStripeSim({ webhookSecret: WEBHOOK_SECRET });
+    const sim = createStripeSim({ webhookSecret: WEBHOOK_SECRET, secretKey: SECRET_KEY });
     try {
       const created = await sim.app.request("/v1/checkout/sessions", {
         method: "POST",
-        headers: { authorization: "Bearer sk_test_expiry", "content-type": "application/x-www-form-urlencoded" },
+        headers: { authorization: `Bearer ${SECRET_KEY}`, "content-type": "application/x-www-form-urlencoded" },
         body: sessionForm(Math.floor(Date.now() / 1000) + THIRTY_MINUTES_S),
       });
       expect(created.status).toBe(200);

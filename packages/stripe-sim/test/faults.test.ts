@@ -25,16 +25,34 @@ describe("stripe-sim scripted API failures", () => {
     expect(h.sim.control.apiCalls().map((c) => c.idempotencyKey)).toEqual(["checkout:1", "checkout:1"]);
   });
 
-  it("a 500 before processing is retried and creates exactly one refund", async () => {
+  it("a 429 comes from before the idempotency layer: the same key then runs, and makes exactly one refund", async () => {
     const session = await h.stripe.checkout.sessions.create(orderSessionParams(2));
     await h.sim.control.pay(session.id);
-    h.sim.faults.inject({ path: "/v1/refunds", answer: "api_error" });
+    h.sim.faults.inject({ path: "/v1/refunds", answer: "rate_limit" });
+    const params = { payment_intent: String(h.sim.control.session(session.id)?.payment_intent) };
 
-    const refund = await retryingSdk(h.sim.apiUrl).refunds.create({ payment_intent: String(h.sim.control.session(session.id)?.payment_intent) });
+    await expect(h.stripe.refunds.create(params, { idempotencyKey: "refund:2:1" })).rejects.toMatchObject({ statusCode: 429, code: "rate_limit" });
+    const refund = await h.stripe.refunds.create(params, { idempotencyKey: "refund:2:1" });
 
     expect(refund.status).toBe("succeeded");
     expect(h.sim.control.refunds().map((r) => r.id)).toEqual([refund.id]);
+  });
+
+  it("a 500 from the endpoint is saved under its key: Stripe-Should-Retry is false, a retry gets it back, nothing is refunded", async () => {
+    const session = await h.stripe.checkout.sessions.create(orderSessionParams(5));
+    await h.sim.control.pay(session.id);
+    h.sim.faults.inject({ path: "/v1/refunds", answer: "api_error" });
+    const params = { payment_intent: String(h.sim.control.session(session.id)?.payment_intent) };
+
+    const error = await retryingSdk(h.sim.apiUrl).refunds.create(params, { idempotencyKey: "refund:5:1" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Stripe.errors.StripeAPIError);
+    expect((error as Stripe.errors.StripeError).headers?.["stripe-should-retry"]).toBe("false");
+    const again = await h.stripe.refunds.create(params, { idempotencyKey: "refund:5:1" }).catch((e: unknown) => e);
+    expect((again as Stripe.errors.StripeError).headers?.["idempotent-replayed"]).toBe("true");
+
     expect(h.sim.control.apiCalls().filter((c) => c.path === "/v1/refunds")).toHaveLength(2);
+    expect(h.sim.control.refunds()).toEqual([]);
+    await expect(h.stripe.refunds.create(params, { idempotencyKey: "refund:5:2" })).resolves.toMatchObject({ status: "succeeded" });
   });
 
   it("without retries the client sees the failure, and clearing the faults disarms the rest", async () => {

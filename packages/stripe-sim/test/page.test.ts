@@ -114,7 +114,7 @@ describe("stripe-sim mounted inside another app", () => {
   it("serves the API and pages under the mount path with page URLs that include it", async () => {
     const receiver = new WebhookReceiver(WEBHOOK_SECRET);
     const webhookUrl = await receiver.start();
-    const sim = createStripeSim({ webhookSecret: WEBHOOK_SECRET, webhookUrl, mountPath: "/sandbox/stripe" });
+    const sim = createStripeSim({ webhookSecret: WEBHOOK_SECRET, webhookUrl, mountPath: "/sandbox/stripe", secretKey: SECRET_KEY });
     const parent = new Hono();
     parent.get("/health", (c) => c.text("ok"));
     parent.route("/sandbox/stripe", sim.app);
