@@ -13,6 +13,7 @@ COPY packages/sim-kit/package.json packages/sim-kit/
 COPY packages/esimgo-sim/package.json packages/esimgo-sim/
 COPY packages/stripe-sim/package.json packages/stripe-sim/
 COPY packages/telegram-sim/package.json packages/telegram-sim/
+COPY packages/whatsapp-sim/package.json packages/whatsapp-sim/
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src src
@@ -26,7 +27,12 @@ FROM node:22-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/package.json /app/package-lock.json ./
-COPY --from=build /app/packages packages
+# The workspaces' manifests only (the lockfile names them); prune leaves the stand-ins' emptied folders behind.
+COPY packages/sim-kit/package.json packages/sim-kit/
+COPY packages/esimgo-sim/package.json packages/esimgo-sim/
+COPY packages/stripe-sim/package.json packages/stripe-sim/
+COPY packages/telegram-sim/package.json packages/telegram-sim/
+COPY packages/whatsapp-sim/package.json packages/whatsapp-sim/
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 USER node
