@@ -68,11 +68,12 @@ describe("stripe-sim sessions expire like real ones", () => {
         mode: "payment",
         line_items: [{ quantity: 1, price_data: { currency: "usd", unit_amount: 399, product_data: { name: "Germany 1 GB 7 days" } } }],
         metadata: { order_id: "42" },
-        expires_at: Math.floor(Date.now() / 1000) + THIRTY_MINUTES_S,
+        // A minute over the minimum: the second may turn between this line and the stand-in's check.
+        expires_at: Math.floor(Date.now() / 1000) + THIRTY_MINUTES_S + 60,
         success_url: "https://t.me/esim_shop_bot?start=paid_42",
       });
 
-      offsetMs = (THIRTY_MINUTES_S + 1) * 1000;
+      offsetMs = (THIRTY_MINUTES_S + 61) * 1000;
       const html = await (await fetch(String(session.url))).text();
       expect(html).toMatch(/id="status"[^>]*>This checkout session has expired/);
       expect(html).not.toContain('id="pay"');
