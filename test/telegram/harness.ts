@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { run } from "@grammyjs/runner";
 import { Api, type Bot } from "grammy";
 import type { Kysely } from "kysely";
 import pino from "pino";
@@ -33,6 +34,8 @@ export interface BotHarnessOptions {
   pricing?: PricingSettings;
   /** The simulator's catalogue; default "small" (a few countries), "full" is about 1,900 bundles. */
   catalogueSize?: "small" | "full";
+  /** Receive updates through grammY's runner, as production's long polling does (chats side by side), not one by one. */
+  runner?: boolean;
 }
 
 export const TEST_PRICING: PricingSettings = { markupPercent: 35, fixedFeeMinor: 0, minMarginMinor: 100, rounding: "99" };
@@ -119,6 +122,7 @@ export async function startBotHarness(options: BotHarnessOptions): Promise<BotHa
     stripe.control.setWebhookUrl(receiver.stripeUrl);
     esimgo.control.setWebhookUrl(receiver.esimgoUrl);
 
+    let stopRunner: (() => Promise<void>) | undefined;
     const startPolling = async (): Promise<Bot<BotContext>> => {
       const created = createBot({
         token: telegram.token,
@@ -138,11 +142,18 @@ export async function startBotHarness(options: BotHarnessOptions): Promise<BotHa
           rateLimit: options.rateLimit ?? { limit: 1_000, timeFrameMs: 1_000 },
         },
       });
-      await new Promise<void>((resolve) => void created.start({ onStart: () => resolve(), timeout: 1 }));
+      if (options.runner) {
+        await created.init();
+        const runner = run(created);
+        stopRunner = () => (runner.isRunning() ? runner.stop() : Promise.resolve());
+      } else {
+        await new Promise<void>((resolve) => void created.start({ onStart: () => resolve(), timeout: 1 }));
+      }
       return created;
     };
+    const stopBot = () => stopRunner?.() ?? bot.stop();
     let bot = await startPolling();
-    closers.push(() => bot.stop());
+    closers.push(() => stopBot());
 
     const users = new Map<number, HarnessUser>();
     const harness: BotHarness = {
@@ -158,7 +169,7 @@ export async function startBotHarness(options: BotHarnessOptions): Promise<BotHa
       },
       db,
       async restartBot() {
-        await bot.stop();
+        await stopBot();
         bot = await startPolling();
       },
       user(id, language = "en", firstName = `Traveller ${id}`) {
