@@ -54,6 +54,7 @@ export type OrderEventType =
   | "balance_restored"
   | "ready"
   | "delivered"
+  | "undelivered"
   | "failed"
   | "refund_requested"
   | "refund_attempt"

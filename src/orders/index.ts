@@ -9,5 +9,5 @@ export { createOperator, type OperatorDeps, type OrderStory, type RetryOutcome, 
 export { expireStalePending } from "./expiry.ts";
 export { countOrders, ORDER_STATUSES, type OrderCounts } from "./counts.ts";
 export { claimDueOrder, releaseLease, renewLease, RELEASED, WORKABLE_STATUSES } from "./lease.ts";
-export { appendOrderEventOnce, causeOf, countOrderEvents, expireOpenOrdersOf, findOrder, hasOrderInProgress, purgeWebhookEvents, KEEP_SETTLED_REFUND, NEW_REFUND, transitionOrder, transitionWithin, type OrderSet, type Transition } from "./store.ts";
+export { appendOrderEventOnce, causeOf, countOrderEvents, expireOpenOrdersOf, findOrder, hasOrderInProgress, purgeWebhookEvents, recordUndelivered, KEEP_SETTLED_REFUND, NEW_REFUND, transitionOrder, transitionWithin, type OrderSet, type Transition } from "./store.ts";
 export type { Order, OrderStatus } from "../db/schema.ts";

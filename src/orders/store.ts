@@ -72,6 +72,33 @@ export async function transitionOrder(db: Kysely<Database>, orderId: number, tra
   return db.transaction().execute((trx) => transitionWithin(trx, orderId, transition));
 }
 
+/**
+ * A channel reported, after accepting it, that the customer's newest delivery since `since` never reached them: the
+ * order keeps `delivered` (the eSIM is theirs, /myesims shows it) and gets the cause, once. Resolves its id, if any.
+ */
+export async function recordUndelivered(db: Kysely<Database>, customerId: number, since: Date, cause: string): Promise<number | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const order = await trx
+      .updateTable("orders")
+      .set({ delivery_error: cause, updated_at: new Date() })
+      .where("id", "=", (eb) =>
+        eb
+          .selectFrom("orders")
+          .select("id")
+          .where("customer_id", "=", customerId)
+          .where("status", "=", "delivered")
+          .where("delivered_at", ">=", since)
+          .orderBy("delivered_at", "desc")
+          .limit(1),
+      )
+      .where("delivery_error", "is", null)
+      .returning("id")
+      .executeTakeFirst();
+    if (order) await appendOrderEvent(trx, order.id, "undelivered", { cause });
+    return order?.id;
+  });
+}
+
 /** Writes fields that are no state change (a note, the payment intent) without a story line. */
 export async function updateOrderFields(db: Executor, orderId: number, set: OrderUpdate, onlyIn?: readonly OrderStatus[]): Promise<void> {
   let update = db

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
-import { eraseCustomer as eraseCustomerRow, identityOf } from "../customers/index.ts";
+import { eraseCustomer as eraseCustomerRow, findByIdentity, identityOf, markBlocked, type Identity } from "../customers/index.ts";
 import type { Channel, Database, Order } from "../db/schema.ts";
 import type { EsimGoClient } from "../esimgo/index.ts";
 import { createCallbackHandler, createEsims, eraseEsimsOf, type CallbackOutcome, type EsimSummary, type OwnedEsim, type UsageView } from "../esims/index.ts";
@@ -18,6 +18,7 @@ import {
   findOrder,
   hasOrderInProgress,
   purgeWebhookEvents,
+  recordUndelivered,
   type CheckoutInput,
   type CheckoutOutcome,
   type OperatorRefundOutcome,
@@ -118,11 +119,18 @@ export interface Shop {
    * orders stay for the accounts, anonymous. Refused while an order of theirs is still being fulfilled.
    */
   eraseCustomer(customerId: number): Promise<"erased" | "order_in_progress">;
+  /**
+   * A channel learnt after the fact that a message never reached this person (WhatsApp's `failed` status): they are
+   * marked unreachable, and an eSIM delivered to them in the last hour gets the cause on its order, with an alert.
+   */
+  customerUnreachable(identity: Identity, cause: string): Promise<void>;
   /** One worker pass, for tests and tools; resolves how many orders changed. */
   runDueOnce(): Promise<number>;
 }
 
 const PURGE_EVERY_MS = 60 * 60_000;
+/** How far back a late "never reached them" is taken to be about a delivery. */
+const LATE_FAILURE_MS = 60 * 60_000;
 const DAY_MS = 24 * 60 * 60_000;
 
 export function createShop(deps: ShopDeps): Shop {
@@ -225,6 +233,16 @@ export function createShop(deps: ShopDeps): Shop {
     });
   }
 
+  async function customerUnreachable(identity: Identity, cause: string): Promise<void> {
+    const customer = await findByIdentity(db, identity);
+    if (!customer) return;
+    await markBlocked(db, customer.id);
+    const orderId = await recordUndelivered(db, customer.id, new Date(now().getTime() - LATE_FAILURE_MS), cause);
+    if (orderId === undefined) return;
+    logger.warn({ orderId, cause }, "a delivered eSIM never reached the customer");
+    await notifier.admins({ type: "delivery_failed", orderId, cause: `order ${orderId}: ${cause}` });
+  }
+
   return {
     checkout,
     order: (orderId) => findOrder(db, orderId),
@@ -245,6 +263,7 @@ export function createShop(deps: ShopDeps): Shop {
     applyPaymentEvent,
     handleEsimGoCallback,
     eraseCustomer,
+    customerUnreachable,
     startWorker: () => startWorker(runDueOnce, settings.pollIntervalMs ?? 500, logger),
     runDueOnce,
   };

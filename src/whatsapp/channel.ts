@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import { translatorFor } from "../copy/index.ts";
-import { markIdentityBlocked, type CustomerDirectory } from "../customers/index.ts";
+import type { CustomerDirectory } from "../customers/index.ts";
 import type { Database } from "../db/schema.ts";
 import type { Metrics } from "../metrics/index.ts";
 import type { Logger } from "../logger.ts";
@@ -110,7 +110,8 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
     if (update.status !== "failed") return;
     logger.warn({ messageId: update.messageId, codes: update.errorCodes }, "WhatsApp message failed");
     if (update.recipient && update.errorCodes.includes(WHATSAPP_ERRORS.undeliverable)) {
-      await markIdentityBlocked(db, { channel: "whatsapp", externalId: update.recipient }, true);
+      const cause = `WhatsApp could not deliver message ${update.messageId} (131026: the number cannot receive messages)`;
+      await deps.shop.customerUnreachable({ channel: "whatsapp", externalId: update.recipient }, cause);
     }
   }
 

@@ -103,6 +103,48 @@ describe.each(DATABASE_KINDS)("buying an eSIM on WhatsApp on %s", (kind) => {
     await waitForSent(shop.whatsapp, customer.id, (m) => m.content.type === "image", afterTemplate, 20_000);
   });
 
+  /** Pays the link; resolves the id of the order an operator is alerted about as "delivery failed". */
+  async function payAndAwaitDeliveryFailure(ops: Customer, link: Awaited<ReturnType<typeof payLink>>): Promise<{ orderId: number; cause: string }> {
+    if (link.content.type !== "cta_url") throw new Error("no link");
+    const before = ops.sentCount();
+    await shop.stripe.control.pay(new URL(link.content.url).pathname.split("/").pop()!);
+    const alert = await waitForSent(shop.whatsapp, ops.id, (m) => /Order #\d+: delivery failed/.test(textOf(m)), before, 30_000);
+    const [, orderId, cause] = /Order #(\d+): delivery failed: (.*)/.exec(textOf(alert))!;
+    return { orderId: Number(orderId), cause: cause! };
+  }
+
+  it("a number that cannot receive messages (131026 in the answer) breaks nothing: the order is delivered, the cause on it", async () => {
+    const ops = new Customer(shop.whatsapp, shop.admin);
+    await ops.say("/balance", (m) => /eSIM Go balance/.test(textOf(m)));
+    const customer = new Customer(shop.whatsapp, shop.whatsapp.createUser({ name: "Gone", waId: "447700900601" }));
+    const link = await payLink(customer, "Germany", "Germany: how long is your trip?");
+    shop.whatsapp.setUndeliverable(customer.id, "response");
+    const { orderId, cause } = await payAndAwaitDeliveryFailure(ops, link);
+    expect(cause).toMatch(/cannot be reached/);
+    const story = textOf(await ops.say(`/order ${orderId}`, (m) => textOf(m).includes(`#${orderId}`)));
+    expect(story).toMatch(/delivered/);
+    expect(shop.whatsapp.sent(customer.id).some((m) => m.content.type === "image")).toBe(false);
+
+    // Back on WhatsApp, the customer is answered again and finds the eSIM under "my esims".
+    shop.whatsapp.setUndeliverable(customer.id, false);
+    expect(textOf(await customer.say("my esims"))).toMatch(/Germany/);
+  });
+
+  it("131026 reported later in a failed status is recorded on the order just delivered, once, and alerted with its id", async () => {
+    const ops = new Customer(shop.whatsapp, shop.admin);
+    await ops.say("/balance", (m) => /eSIM Go balance/.test(textOf(m)));
+    const customer = new Customer(shop.whatsapp, shop.whatsapp.createUser({ name: "Later", waId: "447700900602" }));
+    const link = await payLink(customer, "Germany", "Germany: how long is your trip?");
+    shop.whatsapp.setUndeliverable(customer.id, "status");
+    const { orderId, cause } = await payAndAwaitDeliveryFailure(ops, link);
+    expect(cause).toMatch(/131026/);
+    const story = textOf(await ops.say(`/order ${orderId}`, (m) => textOf(m).includes(`#${orderId}`)));
+    expect(story.match(/undelivered/g)).toHaveLength(1);
+    // Every message of the delivery failed, yet the operator heard of it once.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(shop.whatsapp.sent(ops.id).filter((m) => textOf(m).includes(`Order #${orderId}: delivery failed`))).toHaveLength(1);
+  });
+
   it("admin commands work for WHATSAPP_ADMIN_IDS only; anyone else gets the unknown-command answer", async () => {
     const ops = new Customer(shop.whatsapp, shop.admin);
     // Operators also get the sales alerts of the other tests: each answer is looked for among what arrives.
