@@ -4,6 +4,7 @@ import * as customerIdentities from "./0002_customer_identities.ts";
 import * as whatsapp from "./0003_whatsapp.ts";
 import * as placingEnded from "./0004_placing_ended.ts";
 import * as privacy from "./0005_privacy.ts";
+import * as whatsappPendingClaims from "./0006_whatsapp_pending_claims.ts";
 
 // Forward-only: migrations are listed here in order and never edited once released.
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   "0003_whatsapp": whatsapp,
   "0004_placing_ended": placingEnded,
   "0005_privacy": privacy,
+  "0006_whatsapp_pending_claims": whatsappPendingClaims,
 };

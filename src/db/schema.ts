@@ -219,6 +219,8 @@ export interface WhatsAppPendingTable {
   external_id: string;
   language: Language;
   messages: Json<unknown>;
+  /** Being sent by a process until then; past it, anyone may send it again. */
+  claimed_until: NullableTimestamp;
   created_at: CreatedAt;
 }
 

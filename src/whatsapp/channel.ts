@@ -10,7 +10,7 @@ import type { ListOverflow } from "./render.ts";
 import { createRouter, type Conversation } from "./router.ts";
 import type { WhatsAppSender } from "./sender.ts";
 import { verifyWhatsAppSignature } from "./signature.ts";
-import { claimNextInbound, contactsWithOpenInbound, eraseContact, markHandled, purgeHandledInbound, recordInbound, touchContact } from "./store.ts";
+import { claimNextInbound, contactsWithOpenInbound, eraseContact, markHandled, purgeHandledInbound, purgeOldPending, recordInbound, touchContact } from "./store.ts";
 import { readWebhook, type InboundMessage, type StatusUpdate } from "./webhook.ts";
 
 export interface WhatsAppSettings {
@@ -64,12 +64,13 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
   const chains = new Map<string, Promise<void>>();
   let lastPurgeAt = 0;
 
-  /** Retention: at most once an hour, handled messages past the retention period go. */
+  /** Retention: at most once an hour, handled messages and messages still waiting past the retention period go. */
   function purgeOld(): void {
     const at = now().getTime();
     if (at - lastPurgeAt < PURGE_EVERY_MS) return;
     lastPurgeAt = at;
-    void purgeHandledInbound(db, new Date(at - (deps.retentionDays ?? 90) * DAY_MS)).catch((error: unknown) => logger.warn({ err: error }, "could not purge old WhatsApp messages"));
+    const cutOff = new Date(at - (deps.retentionDays ?? 90) * DAY_MS);
+    void Promise.all([purgeHandledInbound(db, cutOff), purgeOldPending(db, cutOff)]).catch((error: unknown) => logger.warn({ err: error }, "could not purge old WhatsApp messages"));
   }
 
   function conversationWith(inbound: { externalId: string; waId: string | null }): Conversation {

@@ -8,7 +8,7 @@ import type { ChannelOutbox, DeliveryContext, DeliveryOutcome } from "../notify/
 import type { ReturnUrls } from "../payments/index.ts";
 import { WHATSAPP_ERRORS, WhatsAppError, type WhatsAppClient } from "./client.ts";
 import { toWhatsApp, type ListOverflow, type Outgoing } from "./render.ts";
-import { lastInboundAt, queuePending, takePending } from "./store.ts";
+import { claimPending, lastInboundAt, queuePending, releasePending, settlePending } from "./store.ts";
 
 export interface SenderDeps {
   db: Kysely<Database>;
@@ -37,6 +37,8 @@ export interface WhatsAppSender {
 
 const WINDOW_MS = 24 * 60 * 60_000;
 const RATE_LIMIT_ATTEMPTS = 4;
+/** Long enough to send a batch through every backoff; a batch claimed by a process that died is sent again after it. */
+const PENDING_CLAIM_MS = 2 * 60_000;
 const RATE_LIMITED: ReadonlySet<number> = new Set([WHATSAPP_ERRORS.throughput, WHATSAPP_ERRORS.pairRate]);
 /** Meta's business-scoped user id: a country code, a dot, an optional ENT., alphanumerics. */
 const BSUID = /^[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,128}$/;
@@ -90,15 +92,15 @@ export function createWhatsAppSender(deps: SenderDeps): WhatsAppSender {
   }
 
   async function flushPending(externalId: string): Promise<void> {
-    const batches = await takePending(db, externalId);
-    for (const [index, batch] of batches.entries()) {
+    for (let batch = await claimPending(db, externalId, deps.now(), PENDING_CLAIM_MS); batch; batch = await claimPending(db, externalId, deps.now(), PENDING_CLAIM_MS)) {
       try {
         await sendAll(externalId, batch.messages, translatorFor(batch.language));
       } catch (error) {
-        // Not lost: what was not sent is put back, to go out with the customer's next message.
-        for (const unsent of batches.slice(index)) await queuePending(db, externalId, unsent.language, unsent.messages);
+        // Not lost: it waits for the customer's next message again.
+        await releasePending(db, batch.id);
         throw error;
       }
+      await settlePending(db, batch.id);
     }
   }
 

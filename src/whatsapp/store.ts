@@ -73,18 +73,55 @@ export async function queuePending(db: Kysely<Database>, externalId: string, lan
   await db.insertInto("whatsapp_pending").values({ external_id: externalId, language, messages: JSON.stringify(stored) }).execute();
 }
 
-/** Takes everything waiting for this contact (oldest first), in one statement: a second taker gets nothing. */
-export async function takePending(db: Kysely<Database>, externalId: string): Promise<{ language: Language; messages: Message[] }[]> {
-  const rows = await db.deleteFrom("whatsapp_pending").where("external_id", "=", externalId).returning(["id", "language", "messages"]).execute();
-  return rows
-    .sort((a, b) => a.id - b.id)
-    .map((row) => ({
-      language: row.language,
-      messages: (row.messages as StoredMessage[]).map(({ image, ...rest }) => ({
-        ...rest,
-        ...(image ? { image: { png: new Uint8Array(Buffer.from(image.png, "base64")), name: image.name } } : {}),
-      })),
-    }));
+export interface PendingBatch {
+  id: number;
+  language: Language;
+  messages: Message[];
+}
+
+/**
+ * Claims the oldest batch waiting for this contact that no live claim holds, in one statement: a second sender gets
+ * the next one or nothing. The batch stays stored until `settlePending`; a claim left by a dead process runs out.
+ */
+export async function claimPending(db: Kysely<Database>, externalId: string, now: Date, claimMs: number): Promise<PendingBatch | undefined> {
+  const row = await db
+    .updateTable("whatsapp_pending")
+    .set({ claimed_until: new Date(now.getTime() + claimMs) })
+    .where("id", "=", (eb) =>
+      eb
+        .selectFrom("whatsapp_pending")
+        .select("id")
+        .where("external_id", "=", externalId)
+        .where((w) => w.or([w("claimed_until", "is", null), w("claimed_until", "<", now)]))
+        .orderBy("id")
+        .limit(1)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .returning(["id", "language", "messages"])
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const messages = (row.messages as StoredMessage[]).map(({ image, ...rest }) => ({
+    ...rest,
+    ...(image ? { image: { png: new Uint8Array(Buffer.from(image.png, "base64")), name: image.name } } : {}),
+  }));
+  return { id: row.id, language: row.language, messages };
+}
+
+/** Sent: the batch goes. */
+export async function settlePending(db: Kysely<Database>, id: number): Promise<void> {
+  await db.deleteFrom("whatsapp_pending").where("id", "=", id).execute();
+}
+
+/** Not sent: the batch waits for the customer's next message again. */
+export async function releasePending(db: Kysely<Database>, id: number): Promise<void> {
+  await db.updateTable("whatsapp_pending").set({ claimed_until: null }).where("id", "=", id).execute();
+}
+
+/** Waiting longer than the retention period: the customer never wrote again (the eSIM stays in "my esims"). */
+export async function purgeOldPending(db: Kysely<Database>, olderThan: Date): Promise<number> {
+  const result = await db.deleteFrom("whatsapp_pending").where("created_at", "<", olderThan).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 /** Erases everything kept of a contact: the window, messages kept, messages waiting. */
