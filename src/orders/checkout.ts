@@ -150,7 +150,7 @@ async function checkTopUpTarget(deps: CheckoutDeps, customerId: number, iccid: s
   }
 }
 
-/** The customer's open order for the same product: its live link is sent again; a dead one is closed. */
+/** The customer's open order for the same product: its live link at the price they confirmed is sent again; any other is closed. */
 async function reusableLink(deps: CheckoutDeps, input: CheckoutInput): Promise<CheckoutOutcome | undefined> {
   const open = await openOrderQuery(deps.db, input).selectAll().execute();
   const now = deps.now();
@@ -158,10 +158,13 @@ async function reusableLink(deps: CheckoutDeps, input: CheckoutInput): Promise<C
     // Still waiting for its link (a checkout on another instance, a double tap): it is not this one's to close.
     if (!order.stripe_session_id && now.getTime() - order.created_at.getTime() < LINK_PENDING_MS) continue;
     const live = order.stripe_session_url && order.stripe_session_expires_at && order.stripe_session_expires_at.getTime() - now.getTime() > REUSE_MARGIN_MS;
-    if (live && order.stripe_session_expires_at && order.stripe_session_url) {
+    // The customer pressed Pay at another price than this link charges (the price changed since): a new quote decides.
+    const samePrice = input.confirmedPriceMinor === undefined || input.confirmedPriceMinor === order.price_minor;
+    if (live && samePrice && order.stripe_session_expires_at && order.stripe_session_url) {
       return { kind: "link", orderId: order.id, url: order.stripe_session_url, expiresAt: order.stripe_session_expires_at, priceMinor: order.price_minor, currency: order.currency, reused: true };
     }
-    await transitionOrder(deps.db, order.id, { from: ["pending_payment"], set: { status: "expired" }, event: { type: "expired", detail: { why: "superseded by a new checkout" } } });
+    const why = live ? "superseded: the customer confirmed another price" : "superseded by a new checkout";
+    await transitionOrder(deps.db, order.id, { from: ["pending_payment"], set: { status: "expired" }, event: { type: "expired", detail: { why } } });
   }
   return undefined;
 }

@@ -120,6 +120,23 @@ describe.each(testDatabaseTargets())("checkout on $kind", (target) => {
     expect(await orderCount()).toBe(1);
   });
 
+  it("never sends an open link whose price is not the one on the button pressed: the old order closes, a new quote decides", async () => {
+    const oldCost = await cost();
+    const first = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE, confirmedPriceMinor: retailPriceMinor(oldCost, pricing, "USD") });
+    if (first.kind !== "link") throw new Error(first.kind);
+    // The price fell since (a catalogue sync): the Pay button now shows the lower price.
+    const newCost = oldCost - 100;
+    h.esimSim.control.setBundlePrice(BUNDLE, newCost / 100);
+    await h.db.updateTable("catalogue_bundles").set({ cost_minor: newCost }).where("name", "=", BUNDLE).execute();
+    const newPrice = retailPriceMinor(newCost, pricing, "USD");
+    expect(newPrice).toBeLessThan(first.priceMinor);
+
+    const second = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE, confirmedPriceMinor: newPrice });
+    expect(second).toMatchObject({ kind: "link", reused: false, priceMinor: newPrice });
+    expect((await h.shop.order(first.orderId))?.status).toBe("expired");
+    expect(sessions().map((s) => s.amount_total)).toEqual([first.priceMinor, newPrice]);
+  });
+
   it("gives a fresh link once the old one expired; the worker expires the stale order when Stripe stays silent", async () => {
     const first = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE });
     if (first.kind !== "link") throw new Error(first.kind);
