@@ -62,9 +62,11 @@ async function onPlaceError(lane: Lane, order: Order, error: unknown): Promise<S
     return lane.fail(order, `order ${order.id}: eSIM Go refused ${order.bundle_name}: ${causeOf(error)}`, "unavailable");
   }
   // Anything else may have reached the provider: stay in `placing` so the next attempt reconciles first. A 4xx (a 429)
-  // was refused before any work: look again after its wait. A 5xx (503 "Processing", a gateway's 502) or a timeout may
-  // still become an order there: look once the grace has passed, counted from now (the request ended only now).
-  const answered = error instanceof EsimGoError && (error.status ?? 0) >= 400 && (error.status ?? 0) < 500;
+  // was refused before any work, and a 500 is eSIM Go's own answer that the request ended in an error: look again at
+  // once (after a 429's wait). A 503 "Processing", a gateway's 502/504 or a timeout may still become an order there:
+  // look once the grace has passed, counted from now (the request ended only now).
+  const status = error instanceof EsimGoError ? (error.status ?? 0) : 0;
+  const answered = (status >= 400 && status < 500) || status === 500;
   const refusedFor = error instanceof EsimGoError ? (error.retryAfterMs ?? 0) : 0;
   const wait = answered ? Math.max(lane.settings.retryBaseMs, refusedFor) : Math.max(lane.settings.reconcileGraceSeconds * 1000, lane.settings.retryBaseMs);
   await lane.scheduleRetry(order, error, { atMs: wait, also: { placing_ended_at: lane.deps.now(), placing_answered: answered } });

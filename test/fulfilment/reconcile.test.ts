@@ -73,6 +73,18 @@ describe.each(testDatabaseTargets())("leases and reconciliation on $kind", (targ
     expect(story?.filter((type) => type === "replacing")).toHaveLength(1);
   });
 
+  it("recovers within 30 s of payment when the first two POST /orders answer 500 (an answer, not a request still running)", async () => {
+    await start({ settings: { leaseSeconds: 60 } });
+    const paid = await paidOrder();
+    const paidAt = h.clock.now().getTime();
+    const postsBefore = h.esimSim.control.requestCount("POST /orders");
+    h.esimSim.faults.inject({ method: "POST", path: "/orders", answer: "http500", times: 2 });
+    await h.driveUntil(delivered(paid.id), { stepMs: 1_000 });
+    expect(h.clock.now().getTime() - paidAt).toBeLessThanOrEqual(30_000);
+    expect(h.esimSim.control.placedOrders()).toHaveLength(1);
+    expect(h.esimSim.control.requestCount("POST /orders") - postsBefore).toBe(3);
+  });
+
   it("adopts the order a 503 'Processing' was about: eSIM Go made it after all, and nothing is bought twice", async () => {
     await start({ settings: { leaseSeconds: 60 } });
     const paid = await paidOrder();
