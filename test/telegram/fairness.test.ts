@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
-import { buttonsOf, latestOrderOf, startBotHarness, textOf, type BotHarness, type HarnessUser } from "./harness.ts";
+import { buttonsOf, latestOrderOf, receiveLink, startBotHarness, textOf, type BotHarness } from "./harness.ts";
 
 const COMPATIBLE = "/esims/{iccid}/compatible/{bundle}";
 const TAPS = 20;
@@ -18,15 +18,6 @@ describe.each(testDatabaseTargets())("one customer cannot stall the others on $k
     await h?.close();
     await database?.close();
   });
-
-  /** Search, plan, confirm, Pay: until the payment link arrives. */
-  async function receiveLink(user: HarnessUser, query: string): Promise<void> {
-    const plans = await user.openPlans(query);
-    const confirm = await user.press(await user.press(plans, /^b:/), /^🛒/);
-    const before = user.lastMessageId();
-    await user.press(confirm, /^✅/);
-    await user.waitFor((m) => m.message_id > before && buttonsOf(m).some((b) => b.url !== undefined));
-  }
 
   it("while one customer hammers Top up against a slow eSIM Go, another's /start is answered and a paid order is delivered", async () => {
     const hammerer = h.user(7_001, "en");

@@ -207,6 +207,15 @@ export async function latestOrderOf(db: Kysely<Database>, telegramId: number): P
   return db.selectFrom("orders").selectAll().where("customer_id", "=", customerId).orderBy("id", "desc").limit(1).executeTakeFirstOrThrow();
 }
 
+/** Search, plan, confirm, Pay: until the payment link arrives. */
+export async function receiveLink(user: HarnessUser, query: string): Promise<void> {
+  const plans = await user.openPlans(query);
+  const confirm = await user.press(await user.press(plans, /^b:/), /^🛒/);
+  const before = user.lastMessageId();
+  await user.press(confirm, /^✅/);
+  await user.waitFor((m) => m.message_id > before && buttonsOf(m).some((b) => b.url !== undefined));
+}
+
 /** A person in a private chat with the bot. */
 export class HarnessUser {
   constructor(

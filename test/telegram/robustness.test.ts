@@ -2,19 +2,11 @@ import type { Update } from "grammy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerCommands } from "../../src/telegram/index.ts";
 import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
-import { buttonsOf, latestOrderOf, startBotHarness, textOf, type BotHarness, type HarnessUser } from "./harness.ts";
+import { buttonsOf, latestOrderOf, receiveLink, startBotHarness, textOf, type BotHarness, type HarnessUser } from "./harness.ts";
 import { customerOfTelegram, customersOfTelegram, orderIdsOfTelegram } from "../helpers/customers.ts";
 
 const ADMIN = 9_000;
 
-/** Search, details, confirm, Pay: until the payment link arrives. */
-async function receiveLink(user: HarnessUser, query: string): Promise<void> {
-  const plans = await user.openPlans(query);
-  const confirm = await user.press(await user.press(plans, /^b:/), /^🛒/);
-  const before = user.lastMessageId();
-  await user.press(confirm, /^✅/);
-  await user.waitFor((m) => m.message_id > before && buttonsOf(m).some((b) => b.url !== undefined));
-}
 const UNKNOWN_COMMAND = "I don't know that command. Use /start for the menu or /help for help.";
 
 describe.each(testDatabaseTargets())("operators, stale buttons and hostile input on $kind", (target) => {
