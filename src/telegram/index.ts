@@ -21,12 +21,14 @@ import { myEsimsFeature } from "./features/my-esims.ts";
 import { offersFeature } from "./features/offers.ts";
 import { searchFeature } from "./features/search.ts";
 import { unhandledFeature } from "./features/unhandled.ts";
+import { paySupportFeature, starsPaymentsFeature } from "./stars.ts";
 import { answerEveryCallbackQuery, contextSetup, floodLimit, loadCustomer, privateChatGuard, sandboxMarker, trackBlocking } from "./middleware.ts";
 
 export type { BotContext, BotSettings } from "./context.ts";
 export { createTelegramOutbox, sandboxMarkerIn, telegramReturnUrls, type TelegramOutboxDeps } from "./outbox.ts";
 export { telegramIdentity } from "./middleware.ts";
 export { registerCommands } from "./commands.ts";
+export { telegramStarRefunds } from "./stars.ts";
 export { createKyselyConversationStorage, type KyselyConversationStorage } from "./conversation-storage.ts";
 
 export interface BotDeps {
@@ -72,6 +74,8 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   bot.use(sequentialize(chatKey));
   bot.use(contextSetup(deps.logger));
   bot.use(answerEveryCallbackQuery());
+  // Payments come before the flood limit and the guards: Telegram's 10 s for a pre-checkout, and money taken, wait for no one.
+  bot.use(starsPaymentsFeature({ shop: deps.shop, customers }));
   bot.use(floodLimit(settings.rateLimit ?? DEFAULT_RATE_LIMIT));
   bot.use(trackBlocking(deps.db));
   bot.use(privateChatGuard());
@@ -95,6 +99,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   chat.use(offersFeature(features));
   chat.use(myEsimsFeature(features));
   chat.use(adminFeature(features));
+  chat.use(paySupportFeature(features));
   chat.use(searchFeature(features));
   chat.use(unhandledFeature());
 
