@@ -248,7 +248,8 @@ async function orderOfPayment(trx: Transaction<Database>, orderId: number | unde
 
 async function onChargeRefunded(deps: PaymentEventDeps, trx: Transaction<Database>, event: Of<"charge_refunded">): Promise<AfterCommit> {
   const order = await orderOfPayment(trx, event.orderId, event.paymentIntentId);
-  if (!order || order.stripe_payment_intent_id !== event.paymentIntentId) {
+  // An order without a Stripe payment (unpaid, or paid in Stars) is never refunded by a Stripe event.
+  if (!order || event.paymentIntentId === null || order.stripe_payment_intent_id !== event.paymentIntentId) {
     deps.logger.info({ chargeId: event.chargeId, orderId: event.orderId ?? null }, "charge.refunded for no order's own payment; acknowledged");
     return {};
   }

@@ -107,8 +107,10 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   return bot;
 }
 
-/** One queue per chat (a private chat's id is its person's); updates from no chat run freely. */
+/** One queue per chat (a private chat's id is its person's); updates from no chat, and pre-checkout queries, run freely. */
 function chatKey(ctx: Context): string | undefined {
+  // Telegram waits 10 s for a pre-checkout answer: it never queues behind the payer's slower updates (a checkout).
+  if (ctx.preCheckoutQuery) return undefined;
   return (ctx.chat?.id ?? ctx.from?.id)?.toString();
 }
 
