@@ -84,7 +84,7 @@ async function wire(config: Config, endpoints: Endpoints, logger: Logger, option
       ...(endpoints.stripe.apiUrl ? { apiUrl: endpoints.stripe.apiUrl } : {}),
       settings: { checkoutExpiryMinutes: config.checkoutExpiryMinutes, webhookSecret: endpoints.stripe.webhookSecret },
     }),
-    ...starsOf(config, parts),
+    ...starRefundsOf(parts),
     returnUrls: (channel, orderId) => {
       const part = parts.find((p) => p.channel === channel);
       if (!part) throw new Error(`the ${channel} channel is not running`);
@@ -139,7 +139,7 @@ async function wire(config: Config, endpoints: Endpoints, logger: Logger, option
 }
 
 /** Refunds in Stars go through the Telegram channel's Bot API. */
-function starsOf(_config: Config, parts: ChannelPart[]): { starRefunds?: NonNullable<ChannelPart["starRefunds"]> } {
+function starRefundsOf(parts: ChannelPart[]): { starRefunds?: NonNullable<ChannelPart["starRefunds"]> } {
   const starRefunds = parts.find((part) => part.starRefunds)?.starRefunds;
   return starRefunds ? { starRefunds } : {};
 }
