@@ -1,7 +1,8 @@
 import type { Conversation } from "@grammyjs/conversations";
 import { callbackData } from "../src/copy/index.ts";
 import type { Logger } from "../src/logger.ts";
-import { checkoutOutcomeScreen, priceChangedScreen, storableOutcome, type StoredCheckoutOutcome } from "../src/screens/index.ts";
+import { STARS_CURRENCY } from "../src/pricing/index.ts";
+import { checkoutOutcomeScreen, priceChangedScreen, starsInvoiceCopy, storableOutcome, type StoredCheckoutOutcome } from "../src/screens/index.ts";
 import type { Shop } from "../src/shop/index.ts";
 import type { BaseContext, BotContext } from "../src/telegram/context.ts";
 import { replyWith } from "../src/telegram/ui.ts";
@@ -16,6 +17,8 @@ export interface CheckoutArgs {
   plan: string;
   /** The price on the button the customer pressed: if we would charge another, they are asked first. */
   shownPriceMinor: number;
+  /** By card (a payment link, the default) or in Telegram Stars (an invoice). */
+  method?: "card" | "stars";
 }
 
 export interface CheckoutConversationDeps {
@@ -39,6 +42,12 @@ export function createCheckoutConversation(deps: CheckoutConversationDeps) {
       if (!accepted) return;
       outcome = await conversation.external(() => runCheckout(deps, { ...args, confirmedPriceMinor }));
     }
+    if (outcome.kind === "stars_invoice") {
+      const copy = starsInvoiceCopy(ctx, outcome, args.plan);
+      // Only the opaque reference travels in the invoice; the price in Stars is the order's, from the database.
+      await ctx.replyWithInvoice(copy.title, copy.description, outcome.payload, STARS_CURRENCY, [{ label: copy.label, amount: outcome.stars }]);
+      return;
+    }
     await replyWith(ctx, checkoutOutcomeScreen(ctx, outcome, args.plan));
   };
 }
@@ -50,6 +59,7 @@ async function runCheckout(deps: CheckoutConversationDeps, args: CheckoutArgs & 
       bundleName: args.bundleName,
       ...(args.targetIccid ? { targetIccid: args.targetIccid } : {}),
       ...(args.confirmedPriceMinor !== undefined ? { confirmedPriceMinor: args.confirmedPriceMinor } : {}),
+      ...(args.method === "stars" ? { method: "stars" as const } : {}),
     });
     return storableOutcome(outcome);
   } catch (error) {

@@ -110,6 +110,15 @@ confirm-topup =
 
     The plan is added to the eSIM you already have: no new QR code needed.
 btn-pay = ✅ Pay { $price }
+btn-pay-card = ✅ Pay { $price } by card
+btn-pay-stars = Pay { $stars }
+confirm-stars-price = ⭐ Or in Telegram Stars: { $stars }
+stars-invoice-label = eSIM
+stars-invoice-description = { $plan }. Payable until { $expires }. Your eSIM arrives in this chat right after the payment.
+stars-refused-price-changed = The price of this plan has changed. Nothing was charged: please open the plan again for a new invoice.
+stars-refused-paid = This order is already paid. Nothing more was charged.
+stars-refused-expired = This invoice has expired. Nothing was charged: please choose the plan again.
+stars-refused-not-yours = This invoice is not yours. Nothing was charged: please choose a plan in your own chat with the bot.
 btn-change = ✏️ Change
 bundle-gone = This plan is no longer available. Please choose another one.
 button-expired = This button has expired. Please start again from the menu.
@@ -205,6 +214,11 @@ help =
     • Check the remaining data in My eSIMs.
 
     💸 Refunds
+    { $policy }
+paysupport =
+    💳 Help with a payment
+    For any question about a payment in Telegram Stars or by card, write to us: Telegram's own support cannot help with purchases from this bot.
+    If we cannot deliver your eSIM, the payment comes back automatically, in Stars when you paid in Stars.
     { $policy }
 help-support = 💬 Support: { $contact }
 language-choose = Choose your language:
@@ -333,6 +347,7 @@ cmd-buy = Buy an eSIM
 cmd-myesims = My eSIMs and remaining data
 cmd-help = Help and installation guide
 cmd-language = Change the language
+cmd-paysupport = Help with a payment
 cmd-balance = eSIM Go balance
 cmd-orders = Recent and stuck orders
 cmd-order = The story of an order

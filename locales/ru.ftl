@@ -116,6 +116,15 @@ confirm-topup =
 
     Тариф добавится к уже установленной eSIM — новый QR-код не понадобится.
 btn-pay = ✅ Оплатить { $price }
+btn-pay-card = ✅ Оплатить { $price } картой
+btn-pay-stars = Оплатить { $stars }
+confirm-stars-price = ⭐ Или в Telegram Stars: { $stars }
+stars-invoice-label = eSIM
+stars-invoice-description = { $plan }. Оплатить можно до { $expires }. eSIM придёт в этот чат сразу после оплаты.
+stars-refused-price-changed = Цена этого тарифа изменилась. Оплата не списана: откройте тариф ещё раз, чтобы получить новый счёт.
+stars-refused-paid = Этот заказ уже оплачен. Ничего больше не списано.
+stars-refused-expired = Срок этого счёта истёк. Оплата не списана: выберите тариф ещё раз.
+stars-refused-not-yours = Этот счёт выставлен не вам. Оплата не списана: выберите тариф в своём чате с ботом.
 btn-change = ✏️ Изменить
 bundle-gone = Этот тариф больше недоступен. Пожалуйста, выберите другой.
 button-expired = Эта кнопка устарела. Пожалуйста, начните заново из меню.
@@ -213,6 +222,11 @@ help =
     • Проверьте остаток трафика в разделе «Мои eSIM».
 
     💸 Возвраты
+    { $policy }
+paysupport =
+    💳 Помощь с оплатой
+    По любым вопросам об оплате в Telegram Stars или картой пишите нам: поддержка Telegram не помогает с покупками в этом боте.
+    Если мы не сможем выдать eSIM, деньги вернутся автоматически, в Stars — если вы платили в Stars.
     { $policy }
 help-support = 💬 Поддержка: { $contact }
 language-choose = Выберите язык:
@@ -341,6 +355,7 @@ cmd-buy = Купить eSIM
 cmd-myesims = Мои eSIM и остаток трафика
 cmd-help = Помощь и инструкция по установке
 cmd-language = Сменить язык
+cmd-paysupport = Помощь с оплатой
 cmd-balance = Баланс eSIM Go
 cmd-orders = Последние и зависшие заказы
 cmd-order = История заказа

@@ -98,6 +98,15 @@ confirm-topup =
 
     Paket, zaten sahip olduğunuz eSIM'e eklenir: yeni bir QR kod gerekmez.
 btn-pay = ✅ { $price } öde
+btn-pay-card = ✅ Kartla { $price } öde
+btn-pay-stars = { $stars } öde
+confirm-stars-price = ⭐ Ya da Telegram Stars ile: { $stars }
+stars-invoice-label = eSIM
+stars-invoice-description = { $plan }. { $expires } tarihine kadar ödenebilir. eSIM'iniz ödemeden hemen sonra bu sohbete gelir.
+stars-refused-price-changed = Bu paketin fiyatı değişti. Ücret alınmadı: yeni bir fatura için paketi yeniden açın.
+stars-refused-paid = Bu sipariş zaten ödendi. Başka ücret alınmadı.
+stars-refused-expired = Bu faturanın süresi doldu. Ücret alınmadı: lütfen paketi yeniden seçin.
+stars-refused-not-yours = Bu fatura size ait değil. Ücret alınmadı: lütfen bot ile kendi sohbetinizde bir paket seçin.
 btn-change = ✏️ Değiştir
 bundle-gone = Bu paket artık satışta değil. Lütfen başka bir paket seçin.
 button-expired = Bu düğmenin süresi doldu. Lütfen menüden yeniden başlayın.
@@ -192,6 +201,11 @@ help =
     • Kalan veriyi eSIM'lerim bölümünden kontrol edin.
 
     💸 İadeler
+    { $policy }
+paysupport =
+    💳 Ödeme yardımı
+    Telegram Stars veya kartla yapılan bir ödemeyle ilgili her soru için bize yazın: Telegram desteği bu bottaki satın almalara yardımcı olamaz.
+    eSIM'inizi teslim edemezsek ödemeniz otomatik olarak iade edilir; Stars ile ödediyseniz Stars olarak.
     { $policy }
 help-support = 💬 Destek: { $contact }
 language-choose = Dilinizi seçin:
@@ -320,6 +334,7 @@ cmd-buy = eSIM satın al
 cmd-myesims = eSIM'lerim ve kalan veri
 cmd-help = Yardım ve kurulum rehberi
 cmd-language = Dili değiştir
+cmd-paysupport = Ödeme yardımı
 cmd-balance = eSIM Go bakiyesi
 cmd-orders = Son ve takılan siparişler
 cmd-order = Bir siparişin geçmişi

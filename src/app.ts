@@ -84,6 +84,7 @@ async function wire(config: Config, endpoints: Endpoints, logger: Logger, option
       ...(endpoints.stripe.apiUrl ? { apiUrl: endpoints.stripe.apiUrl } : {}),
       settings: { checkoutExpiryMinutes: config.checkoutExpiryMinutes, webhookSecret: endpoints.stripe.webhookSecret },
     }),
+    ...starRefundsOf(parts),
     returnUrls: (channel, orderId) => {
       const part = parts.find((p) => p.channel === channel);
       if (!part) throw new Error(`the ${channel} channel is not running`);
@@ -99,6 +100,7 @@ async function wire(config: Config, endpoints: Endpoints, logger: Logger, option
       usageCacheSeconds: config.usageCacheSeconds,
       retentionDays: config.retentionDays,
       workerConcurrency: FULFILMENT_LANES,
+      ...(config.stars.enabled && parts.some((part) => part.channel === "telegram") ? { stars: { usdPerStar: config.stars.usdPerStar, invoiceMinutes: config.checkoutExpiryMinutes } } : {}),
     },
   });
 
@@ -136,6 +138,12 @@ async function wire(config: Config, endpoints: Endpoints, logger: Logger, option
   return { url: server.url, done, stop };
 }
 
+/** Refunds in Stars go through the Telegram channel's Bot API. */
+function starRefundsOf(parts: ChannelPart[]): { starRefunds?: NonNullable<ChannelPart["starRefunds"]> } {
+  const starRefunds = parts.find((part) => part.starRefunds)?.starRefunds;
+  return starRefunds ? { starRefunds } : {};
+}
+
 const BALANCE_REFRESH_MS = 10 * 60_000;
 /** Paid orders advanced side by side: one customer's slow delivery (their chat's own rate limit) holds up no one else. */
 const FULFILMENT_LANES = 4;
@@ -157,7 +165,8 @@ async function channelParts(config: Config, endpoints: Endpoints, db: Kysely<Dat
   const settings = { refundPolicy: config.refundPolicy, lowBalanceThresholdMinor: config.lowBalanceThresholdMinor, ...(config.supportContact ? { supportContact: config.supportContact } : {}) };
   const parts: ChannelPart[] = [];
   if (endpoints.telegram && config.telegram.mode !== "off") {
-    parts.push(await createTelegramPart({ endpoint: endpoints.telegram, config: config.telegram, adminIds: endpoints.adminIds, sandbox: endpoints.sandbox, settings, db, logger, teardown }));
+    const telegramSettings = { ...settings, ...(config.stars.enabled ? { stars: { usdPerStar: config.stars.usdPerStar } } : {}) };
+    parts.push(await createTelegramPart({ endpoint: endpoints.telegram, config: config.telegram, adminIds: endpoints.adminIds, sandbox: endpoints.sandbox, settings: telegramSettings, db, logger, teardown }));
   }
   if (endpoints.whatsapp) parts.push(await createWhatsAppPart({ endpoint: endpoints.whatsapp, sandbox: endpoints.sandbox, retentionDays: config.retentionDays, settings, db, logger }));
   return parts;

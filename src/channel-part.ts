@@ -3,7 +3,7 @@ import type { Channel } from "./db/schema.ts";
 import type { ServerDeps } from "./http/server.ts";
 import type { Metrics } from "./metrics/index.ts";
 import type { ChannelOutbox } from "./notify/index.ts";
-import type { ReturnUrls } from "./payments/index.ts";
+import type { ReturnUrls, StarRefunds } from "./payments/index.ts";
 import type { Shop } from "./shop/index.ts";
 
 /**
@@ -14,6 +14,8 @@ export interface ChannelPart {
   channel: Channel;
   outbox: ChannelOutbox;
   returnUrls(orderId: number): ReturnUrls;
+  /** Refunds of payments in Telegram Stars (the Telegram channel only). */
+  starRefunds?: StarRefunds;
   attach(core: { catalogue: Catalogue; shop: Shop; metrics: Metrics }): Promise<AttachedChannel>;
 }
 

@@ -141,6 +141,8 @@ const schema = z.object({
       .transform((v) => Object.fromEntries(v.split(",").map((pair) => pair.split(":") as [string, string])))
       .optional(),
   ),
+  TELEGRAM_STARS: z.preprocess(emptyAsUndefined, z.enum(["on", "off"], { error: "expected on or off" }).default("off")),
+  STARS_USD_PER_STAR: decimal("what one Star is worth to the shop in US dollars, between 0.001 and 1 (e.g. 0.013)", 0.001, 1).default(0.013),
   METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().regex(/^[\x21-\x7e]{16,256}$/, "expected 16-256 printable characters without spaces").optional()),
   METRICS_PORT: integer("a port number 0-65535", 0, 65535).optional(),
 });
@@ -215,6 +217,8 @@ export interface Config {
   supportContact?: string;
   /** `/metrics`: on the main port behind the token, and/or on its own port on 127.0.0.1; neither set, not served. */
   metrics: { token?: string; port?: number };
+  /** Payment in Telegram Stars beside the card (Telegram only): off, or on with what one Star is worth in dollars. */
+  stars: { enabled: false } | { enabled: true; usdPerStar: number };
 }
 
 export type SimulatedParts = { database: boolean; esimgo: boolean; stripe: boolean; telegram: boolean; whatsapp: boolean };
@@ -279,6 +283,7 @@ function toConfig(raw: RawConfig): Config {
     refundPolicy: raw.REFUND_POLICY,
     supportContact: raw.SUPPORT_CONTACT,
     metrics: { token: raw.METRICS_TOKEN, port: raw.METRICS_PORT },
+    stars: raw.TELEGRAM_STARS === "on" ? { enabled: true, usdPerStar: raw.STARS_USD_PER_STAR } : { enabled: false },
   };
 }
 

@@ -27,6 +27,17 @@ function problemsOf(env: Record<string, string>): string[] {
 }
 
 describe("configuration", () => {
+  it("reads Telegram Stars: off by default at 0.013 a Star, on with its worth, a bad value named", () => {
+    expect(parseConfig({}).stars).toEqual({ enabled: false });
+    expect(parseConfig({ TELEGRAM_STARS: "on" }).stars).toEqual({ enabled: true, usdPerStar: 0.013 });
+    expect(parseConfig({ TELEGRAM_STARS: "on", STARS_USD_PER_STAR: "0.02" }).stars).toEqual({ enabled: true, usdPerStar: 0.02 });
+    expect(parseConfig({ TELEGRAM_STARS: "off", STARS_USD_PER_STAR: "0.02" }).stars).toEqual({ enabled: false });
+    expect(problemsOf({ TELEGRAM_STARS: "yes", STARS_USD_PER_STAR: "0" })).toEqual([
+      "TELEGRAM_STARS: expected on or off",
+      "STARS_USD_PER_STAR: expected what one Star is worth to the shop in US dollars, between 0.001 and 1 (e.g. 0.013)",
+    ]);
+  });
+
   it("starts with nothing set: every outside part simulated, documented defaults", () => {
     const config = parseConfig({});
     expect(simulatedParts(config)).toEqual({ database: true, esimgo: true, stripe: true, telegram: true, whatsapp: false });

@@ -38,6 +38,8 @@ export const callbackData = {
   confirm: (iso2: string, bundleName: string) => checked(`k:${iso2}:${bundleKey(bundleName)}`),
   /** The price travels only to notice that it changed since the customer saw it; what is charged comes from the database. */
   pay: (iso2: string, bundleName: string, shownPriceMinor: number) => checked(`p:${iso2}:${bundleKey(bundleName)}:${shownPriceMinor}`),
+  /** Pay in Telegram Stars; as for `pay`, the card price shown only tells whether it changed since. */
+  payStars: (iso2: string, bundleName: string, shownPriceMinor: number) => checked(`ps:${iso2}:${bundleKey(bundleName)}:${shownPriceMinor}`),
   esims: (page: number) => checked(`m:${page}`),
   esim: (iccid: string) => checked(`e:${iccid}`),
   resend: (iccid: string) => checked(`eq:${iccid}`),
@@ -71,6 +73,7 @@ export const callbackPattern = {
   details: new RegExp(`^b:${ISO}:${KEY}$`),
   confirm: new RegExp(`^k:${ISO}:${KEY}$`),
   pay: new RegExp(`^p:${ISO}:${KEY}:${AMOUNT}$`),
+  payStars: new RegExp(`^ps:${ISO}:${KEY}:${AMOUNT}$`),
   esims: new RegExp(`^m:${PAGE}$`),
   esim: new RegExp(`^e:${ICCID}$`),
   resend: new RegExp(`^eq:${ICCID}$`),
@@ -82,7 +85,7 @@ export const callbackPattern = {
   payAgain: /^a:(\d{1,12})$/,
 } as const;
 
-const CHECKOUT_PATTERNS = [callbackPattern.pay, callbackPattern.topUpPay, callbackPattern.payAgain];
+const CHECKOUT_PATTERNS = [callbackPattern.pay, callbackPattern.payStars, callbackPattern.topUpPay, callbackPattern.payAgain];
 
 /** Buttons that start the checkout conversation or answer its question. */
 export function isCheckoutData(data: string): boolean {

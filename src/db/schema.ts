@@ -21,6 +21,9 @@ export type OrderStatus =
 
 export type RefundStatus = "pending" | "succeeded" | "failed";
 
+/** How an order is paid: by card through Stripe, or in Telegram Stars (Telegram only). Chosen at checkout. */
+export type PaymentMethod = "card" | "stars";
+
 /** The languages every customer-facing text exists in. */
 export type Language = "en" | "ru" | "tr";
 
@@ -63,7 +66,8 @@ export type OrderEventType =
   | "refund_succeeded"
   | "refund_failed"
   | "refund_partial"
-  | "charge_refunded";
+  | "charge_refunded"
+  | "stars_invoice";
 
 export interface CustomersTable {
   id: Generated<number>;
@@ -152,6 +156,17 @@ export interface OrdersTable {
   refund_id: string | null;
   refund_amount_minor: number | null;
   refunded_at: NullableTimestamp;
+  payment_method: Generated<PaymentMethod>;
+  /** The price in Stars the invoice asks (computed from price_minor when the order was opened). */
+  stars_amount: number | null;
+  /** The opaque reference the Stars invoice carries; the only thing a pre-checkout query or payment names. */
+  stars_payload: string | null;
+  /** The Stars invoice is payable until then. */
+  stars_expires_at: NullableTimestamp;
+  /** Telegram's telegram_payment_charge_id of the payment that paid the order. */
+  telegram_charge_id: string | null;
+  /** The Telegram user id that paid (a refund in Stars goes back to them). */
+  telegram_payer_id: string | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }

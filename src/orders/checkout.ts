@@ -1,16 +1,19 @@
 import type { Kysely } from "kysely";
 import { activeBundleRow, countryByIso, recordBundleCost, scopeOf, withdrawBundle } from "../catalogue/index.ts";
-import type { CatalogueBundleRow, Database, Order } from "../db/schema.ts";
+import type { CatalogueBundleRow, Database, Order, PaymentMethod } from "../db/schema.ts";
 import { EsimGoError, type EsimGoClient, type OrderResult } from "../esimgo/index.ts";
 import type { Esims } from "../esims/index.ts";
 import type { Logger } from "../logger.ts";
 import type { Notifier } from "../notify/index.ts";
 import type { CheckoutLink, Payments, ReturnUrls } from "../payments/index.ts";
-import { marginMinor, retailPriceMinor, type PricingSettings } from "../pricing/index.ts";
+import { marginMinor, retailPriceMinor, starsPrice, type PricingSettings } from "../pricing/index.ts";
+import { newStarsPayload } from "./stars.ts";
 import { appendOrderEvent, causeOf, transitionOrder } from "./store.ts";
 
 export type CheckoutOutcome =
   | { kind: "link"; orderId: number; url: string; expiresAt: Date; priceMinor: number; currency: string; reused: boolean }
+  /** Pay in Telegram Stars: the channel sends an invoice of `stars` carrying only `payload`, an opaque reference. */
+  | { kind: "stars_invoice"; orderId: number; stars: number; payload: string; title: string; expiresAt: Date; priceMinor: number; currency: string; reused: boolean }
   | { kind: "price_changed"; bundleName: string; priceMinor: number; currency: string }
   | { kind: "unavailable"; reason: "withdrawn" | "balance" | "provider" }
   | { kind: "incompatible" }
@@ -27,6 +30,8 @@ export interface CheckoutInput {
    * such: it only decides whether the price we charge must be shown to them again first.
    */
   confirmedPriceMinor?: number;
+  /** By card (a Stripe payment link, the default) or in Telegram Stars (an invoice the channel sends). */
+  method?: PaymentMethod;
 }
 
 export interface CheckoutDeps {
@@ -39,6 +44,8 @@ export interface CheckoutDeps {
   notifier: Notifier;
   logger: Logger;
   pricing: PricingSettings;
+  /** Payment in Telegram Stars: what a Star is worth in dollars and how long an invoice may be paid. Absent: card only. */
+  stars?: { usdPerStar: number; invoiceMinutes: number };
   now: () => Date;
 }
 
@@ -80,6 +87,7 @@ export function createCheckout(deps: CheckoutDeps): (input: CheckoutInput) => Pr
   };
 
   return async (input) => {
+    if (input.method === "stars" && !deps.stars) return { kind: "unavailable", reason: "provider" };
     const bundle = await activeBundleRow(deps.db, input.bundleName);
     if (!bundle) return { kind: "unavailable", reason: "withdrawn" };
     if (input.targetIccid !== undefined) {
@@ -93,6 +101,13 @@ export function createCheckout(deps: CheckoutDeps): (input: CheckoutInput) => Pr
 
     const quoted = await quote(deps, bundle, input, alertOnce);
     if ("kind" in quoted) return quoted;
+    if (input.method === "stars" && deps.stars) {
+      const stars = starsPrice(quoted.priceMinor, quoted.currency, deps.stars.usdPerStar);
+      if (stars === undefined) return { kind: "unavailable", reason: "provider" };
+      const expiresAt = new Date(deps.now().getTime() + deps.stars.invoiceMinutes * 60_000);
+      const order = await openOrder(deps, input, bundle, quoted, { stars, payload: newStarsPayload(), expiresAt });
+      return starsInvoice(order, false);
+    }
     const order = await openOrder(deps, input, bundle, quoted);
     try {
       const link = await createLink(deps, order);
@@ -102,6 +117,21 @@ export function createCheckout(deps: CheckoutDeps): (input: CheckoutInput) => Pr
       await appendOrderEvent(deps.db, order.id, "checkout_link_failed", { cause: causeOf(error) });
       return { kind: "unavailable", reason: "provider" };
     }
+  };
+}
+
+function starsInvoice(order: Order, reused: boolean): CheckoutOutcome {
+  if (order.stars_amount === null || order.stars_payload === null || order.stars_expires_at === null) throw new Error(`order ${order.id} has no Stars invoice`);
+  return {
+    kind: "stars_invoice",
+    orderId: order.id,
+    stars: order.stars_amount,
+    payload: order.stars_payload,
+    title: order.bundle_description,
+    expiresAt: order.stars_expires_at,
+    priceMinor: order.price_minor,
+    currency: order.currency,
+    reused,
   };
 }
 
@@ -154,12 +184,21 @@ async function checkTopUpTarget(deps: CheckoutDeps, customerId: number, iccid: s
 async function reusableLink(deps: CheckoutDeps, input: CheckoutInput): Promise<CheckoutOutcome | undefined> {
   const open = await openOrderQuery(deps.db, input).selectAll().execute();
   const now = deps.now();
+  const method = input.method ?? "card";
   for (const order of open) {
     // Still waiting for its link (a checkout on another instance, a double tap): it is not this one's to close.
-    if (!order.stripe_session_id && now.getTime() - order.created_at.getTime() < LINK_PENDING_MS) continue;
-    const live = order.stripe_session_url && order.stripe_session_expires_at && order.stripe_session_expires_at.getTime() - now.getTime() > REUSE_MARGIN_MS;
+    if (order.payment_method === "card" && !order.stripe_session_id && now.getTime() - order.created_at.getTime() < LINK_PENDING_MS) continue;
     // The customer pressed Pay at another price than this link charges (the price changed since): a new quote decides.
     const samePrice = input.confirmedPriceMinor === undefined || input.confirmedPriceMinor === order.price_minor;
+    if (order.payment_method === "stars") {
+      // The same invoice again, only for Stars at the price asked then (a changed rate makes a new one).
+      const liveInvoice = order.stars_expires_at !== null && order.stars_expires_at.getTime() - now.getTime() > REUSE_MARGIN_MS;
+      const sameStars = deps.stars !== undefined && order.stars_amount === starsPrice(order.price_minor, order.currency, deps.stars.usdPerStar);
+      if (method === "stars" && liveInvoice && samePrice && sameStars) return starsInvoice(order, true);
+      await transitionOrder(deps.db, order.id, { from: ["pending_payment"], set: { status: "expired" }, event: { type: "expired", detail: { why: "superseded by a new checkout" } } });
+      continue;
+    }
+    const live = method === "card" && order.stripe_session_url && order.stripe_session_expires_at && order.stripe_session_expires_at.getTime() - now.getTime() > REUSE_MARGIN_MS;
     if (live && samePrice && order.stripe_session_expires_at && order.stripe_session_url) {
       return { kind: "link", orderId: order.id, url: order.stripe_session_url, expiresAt: order.stripe_session_expires_at, priceMinor: order.price_minor, currency: order.currency, reused: true };
     }
@@ -272,7 +311,7 @@ async function checkBalance(
   return { kind: "unavailable", reason: "balance" };
 }
 
-async function openOrder(deps: CheckoutDeps, input: CheckoutInput, bundle: CatalogueBundleRow, quote: Quote): Promise<Order> {
+async function openOrder(deps: CheckoutDeps, input: CheckoutInput, bundle: CatalogueBundleRow, quote: Quote, stars?: { stars: number; payload: string; expiresAt: Date }): Promise<Order> {
   return deps.db.transaction().execute(async (trx) => {
     const order = await trx
       .insertInto("orders")
@@ -286,10 +325,11 @@ async function openOrder(deps: CheckoutDeps, input: CheckoutInput, bundle: Catal
         currency: quote.currency,
         provider_cost_minor: quote.costMinor,
         provider_currency: quote.currency,
+        ...(stars ? { payment_method: "stars" as const, stars_amount: stars.stars, stars_payload: stars.payload, stars_expires_at: stars.expiresAt } : {}),
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await appendOrderEvent(trx, order.id, "created", { priceMinor: quote.priceMinor, costMinor: quote.costMinor, currency: quote.currency });
+    await appendOrderEvent(trx, order.id, "created", { priceMinor: quote.priceMinor, costMinor: quote.costMinor, currency: quote.currency, ...(stars ? { method: "stars", stars: stars.stars } : {}) });
     return order;
   });
 }

@@ -4,7 +4,7 @@ import type { Logger } from "../logger.ts";
 import type { Notifier } from "../notify/index.ts";
 import { transitionOrder } from "./store.ts";
 
-/** A link is expired here only after Stripe's own expiry plus this, so a last-second payment still lands first. */
+/** A link is expired here only after its own expiry plus this, so a last-second payment still lands first. */
 const EXPIRY_GRACE_MS = 60_000;
 const ABANDONED_WITHOUT_LINK_MS = 60 * 60_000;
 
@@ -28,7 +28,9 @@ export async function expireStalePending(deps: ExpiryDeps): Promise<number> {
     .where((eb) =>
       eb.or([
         eb("stripe_session_expires_at", "<", new Date(at.getTime() - EXPIRY_GRACE_MS)),
-        eb.and([eb("stripe_session_id", "is", null), eb("created_at", "<", new Date(at.getTime() - ABANDONED_WITHOUT_LINK_MS))]),
+        // A Stars invoice: Telegram keeps it payable, so only our pre-checkout answer (and this) ends it.
+        eb("stars_expires_at", "<", new Date(at.getTime() - EXPIRY_GRACE_MS)),
+        eb.and([eb("payment_method", "=", "card"), eb("stripe_session_id", "is", null), eb("created_at", "<", new Date(at.getTime() - ABANDONED_WITHOUT_LINK_MS))]),
       ]),
     )
     .limit(100)
@@ -38,7 +40,7 @@ export async function expireStalePending(deps: ExpiryDeps): Promise<number> {
     const order = await transitionOrder(deps.db, id, { from: ["pending_payment"], set: { status: "expired" }, event: { type: "expired", detail: { by: "worker" } } });
     if (!order) continue;
     expired++;
-    if (!order.stripe_session_id) continue;
+    if (!order.stripe_session_id && order.payment_method !== "stars") continue;
     await deps.notifier.customer(order.customer_id, { type: "link_expired", orderId: order.id }).catch((error: unknown) => {
       deps.logger.warn({ orderId: order.id, err: error }, "link-expired notice not delivered");
     });

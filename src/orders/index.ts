@@ -3,8 +3,9 @@
  * guarded state transitions, the fulfilment lease, refunds and their records, payment events applied exactly once.
  */
 export { bundleTitle, createCheckout, type CheckoutDeps, type CheckoutInput, type CheckoutOutcome } from "./checkout.ts";
-export { createPaymentEventHandler, type PaymentEventDeps, type PaymentEventOutcome } from "./payment-events.ts";
-export { createRefunder, refundIdempotencyKey, type OperatorRefundOutcome, type RefundReason, type Refunder } from "./refunds.ts";
+export { createPaymentEventHandler, type PaymentEventDeps, type PaymentEventOutcome, type StrayStarPayment } from "./payment-events.ts";
+export { checkStarsPayable, type StarsPreCheckout, type StarsPreCheckoutInput } from "./stars.ts";
+export { createRefunder, hasPayment, refundIdempotencyKey, type OperatorRefundOutcome, type RefundReason, type Refunder } from "./refunds.ts";
 export { createOperator, type OperatorDeps, type OrderStory, type RetryOutcome, type StatsRow } from "./operator.ts";
 export { expireStalePending } from "./expiry.ts";
 export { countOrders, ORDER_STATUSES, type OrderCounts } from "./counts.ts";

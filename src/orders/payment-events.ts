@@ -5,7 +5,8 @@ import type { Metrics } from "../metrics/port.ts";
 import type { AdminAlert, CustomerNotice, Notifier } from "../notify/index.ts";
 import type { PaymentEvent } from "../payments/index.ts";
 import { refundFailureRecorded } from "./refund-records.ts";
-import { appendOrderEvent, countOrderEvents, lockOrder, lockOrderByPaymentIntent, transitionWithin, updateOrderFields } from "./store.ts";
+import { STARS_CURRENCY } from "../pricing/index.ts";
+import { appendOrderEvent, countOrderEvents, lockOrder, lockOrderByPaymentIntent, lockOrderByStarsPayload, transitionWithin, updateOrderFields } from "./store.ts";
 
 export interface PaymentEventDeps {
   db: Kysely<Database>;
@@ -15,17 +16,29 @@ export interface PaymentEventDeps {
   fulfilmentDeadlineMinutes: number;
   /** Refunds a second payment for an order that was already paid (two sessions raced). */
   refundDuplicatePayment(orderId: number, paymentIntentId: string, amountMinor: number): Promise<void>;
+  /** Gives back a payment in Stars that pays no order (paid already, another payer, another amount, no such order). */
+  refundStrayStarPayment(stray: StrayStarPayment): Promise<void>;
   metrics?: Pick<Metrics, "payment">;
 }
 
 /** What became of one payment event: stored and acted on, seen before, or of no concern to any order. */
 export type PaymentEventOutcome = "applied" | "duplicate" | "ignored";
 
+/** A payment in Stars that is not applied to any order: it goes back to its payer. */
+export interface StrayStarPayment {
+  orderId?: number;
+  payerId: string;
+  chargeId: string;
+  amount: number;
+  cause: string;
+}
+
 /** What to do once the transaction committed: people are told only about facts that are stored. */
 interface AfterCommit {
   customer?: { customerId: number; notice: CustomerNotice };
   admins?: AdminAlert[];
   duplicatePayment?: { orderId: number; paymentIntentId: string; amountMinor: number };
+  strayStarPayment?: StrayStarPayment;
 }
 
 type Of<T extends PaymentEvent["type"]> = Extract<PaymentEvent, { type: T }>;
@@ -42,7 +55,7 @@ export function createPaymentEventHandler(deps: PaymentEventDeps): (event: Payme
     if (event.type === "ignored") return "ignored";
     const after = await deps.db.transaction().execute((trx) => applyOnce(deps, trx, event));
     if (after === "duplicate") return "duplicate";
-    if (event.type === "paid" && after.customer?.notice.type === "payment_received") deps.metrics?.payment(event.provider, event.currency ?? "");
+    if ((event.type === "paid" || event.type === "stars_paid") && after.customer?.notice.type === "payment_received") deps.metrics?.payment(event.provider, event.currency ?? "");
     // Stripe wants its answer fast: people are told in the background once that takes longer than a moment.
     await withinBudget(runAfterCommit(deps, after), AFTER_COMMIT_BUDGET_MS);
     return "applied";
@@ -83,7 +96,64 @@ async function applyOnce(deps: PaymentEventDeps, trx: Transaction<Database>, eve
       return onChargeRefunded(deps, trx, event);
     case "refund_changed":
       return onRefundChanged(deps, trx, event);
+    case "stars_paid":
+      return onStarsPaid(deps, trx, event);
   }
+}
+
+/**
+ * A payment in Stars: applied only to the order whose invoice reference it carries, paid by that order's customer, for
+ * exactly the Stars asked. Anything else (no such order, someone else paying, another amount or currency, an order paid
+ * already by another charge) is recorded, told to the admins and given back to the payer: Telegram took the Stars.
+ */
+async function onStarsPaid(deps: PaymentEventDeps, trx: Transaction<Database>, event: Of<"stars_paid">): Promise<AfterCommit> {
+  const stray = (cause: string, orderId?: number): AfterCommit => ({
+    strayStarPayment: { ...(orderId !== undefined ? { orderId } : {}), payerId: event.payerId, chargeId: event.chargeId, amount: event.amount, cause },
+  });
+  const order = await lockOrderByStarsPayload(trx, event.payload);
+  if (!order) {
+    deps.logger.error({ chargeId: event.chargeId }, "payment in Stars for no order's invoice; refunding it");
+    return stray(`a payment in Stars (${event.amount} ${event.currency}, charge ${event.chargeId}) names no order's invoice`);
+  }
+  if (order.telegram_charge_id === event.chargeId) return {};
+  const payerIsCustomer = await isTelegramCustomer(trx, order.customer_id, event.payerId);
+  if (!payerIsCustomer || event.currency !== STARS_CURRENCY || event.amount !== order.stars_amount || order.payment_method !== "stars") {
+    const type = payerIsCustomer ? "payment_mismatch" : "payment_unmatched";
+    await appendOrderEvent(trx, order.id, type, { chargeId: event.chargeId, amount: event.amount, currency: event.currency, payer: event.payerId });
+    const why = payerIsCustomer ? `paid ${event.amount} ${event.currency} but the invoice asks ${order.stars_amount ?? "nothing"} ${STARS_CURRENCY}` : `paid by Telegram user ${event.payerId}, not the order's customer`;
+    return stray(`order ${order.id}: a payment in Stars (charge ${event.chargeId}) ${why}; not applied`, order.id);
+  }
+  const now = deps.now();
+  const set: OrderUpdate = {
+    status: "paid",
+    paid_at: now,
+    deadline_at: new Date(now.getTime() + deps.fulfilmentDeadlineMinutes * 60_000),
+    next_attempt_at: now,
+    attempts: 0,
+    telegram_charge_id: event.chargeId,
+    telegram_payer_id: event.payerId,
+  };
+  // An invoice the customer could still pay when Telegram asked (the pre-checkout) may have expired since: the Stars
+  // are taken, so the payment is applied as a card payment of an expired link is.
+  const paid = await transitionWithin(trx, order.id, { from: ["pending_payment", "expired"], set, event: { type: "paid", detail: { chargeId: event.chargeId, stars: event.amount } } });
+  if (paid) {
+    return {
+      customer: { customerId: paid.customer_id, notice: { type: "payment_received", orderId: paid.id } },
+      admins: [{ type: "sale", orderId: paid.id, bundleName: paid.bundle_name, priceMinor: paid.price_minor, currency: paid.currency, costMinor: paid.provider_cost_minor }],
+    };
+  }
+  await appendOrderEvent(trx, order.id, "duplicate_payment", { chargeId: event.chargeId, status: order.status });
+  return stray(`order ${order.id}: paid a second time in Stars (charge ${event.chargeId}) while ${order.status}`, order.id);
+}
+
+async function isTelegramCustomer(trx: Transaction<Database>, customerId: number, telegramUserId: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom("customer_identities")
+    .select("customer_id")
+    .where("channel", "=", "telegram")
+    .where("external_id", "=", telegramUserId)
+    .executeTakeFirst();
+  return row?.customer_id === customerId;
 }
 
 function unknownOrder(deps: PaymentEventDeps, event: { type: string; orderId?: number; sessionId: string }): AfterCommit {
@@ -178,7 +248,8 @@ async function orderOfPayment(trx: Transaction<Database>, orderId: number | unde
 
 async function onChargeRefunded(deps: PaymentEventDeps, trx: Transaction<Database>, event: Of<"charge_refunded">): Promise<AfterCommit> {
   const order = await orderOfPayment(trx, event.orderId, event.paymentIntentId);
-  if (!order || order.stripe_payment_intent_id !== event.paymentIntentId) {
+  // An order without a Stripe payment (unpaid, or paid in Stars) is never refunded by a Stripe event.
+  if (!order || event.paymentIntentId === null || order.stripe_payment_intent_id !== event.paymentIntentId) {
     deps.logger.info({ chargeId: event.chargeId, orderId: event.orderId ?? null }, "charge.refunded for no order's own payment; acknowledged");
     return {};
   }
@@ -242,6 +313,7 @@ async function runAfterCommit(deps: PaymentEventDeps, after: AfterCommit): Promi
   try {
     if (after.customer) await deps.notifier.customer(after.customer.customerId, after.customer.notice);
     for (const alert of after.admins ?? []) await deps.notifier.admins(alert);
+    if (after.strayStarPayment) await deps.refundStrayStarPayment(after.strayStarPayment);
     if (after.duplicatePayment) {
       const { orderId, paymentIntentId, amountMinor } = after.duplicatePayment;
       await deps.refundDuplicatePayment(orderId, paymentIntentId, amountMinor);

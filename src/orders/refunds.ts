@@ -2,7 +2,9 @@ import type { Kysely } from "kysely";
 import type { Database, Order, RefundStatus } from "../db/schema.ts";
 import type { Logger } from "../logger.ts";
 import type { CustomerNotice, Notifier } from "../notify/index.ts";
-import { PaymentRefusedError, type Payments, type RefundResult } from "../payments/index.ts";
+import { PaymentRefusedError, STARS_ALREADY_REFUNDED, StarRefundRefusedError, type Payments, type RefundResult, type StarRefunds } from "../payments/index.ts";
+import { STARS_CURRENCY } from "../pricing/index.ts";
+import type { StrayStarPayment } from "./payment-events.ts";
 import { claimRefundRetry, dueRefundRetries, markRefundedElsewhere, markRefundFailed, recordRefundCreated, releaseRefundRetry } from "./refund-records.ts";
 import { isLeased } from "./lease.ts";
 import { appendOrderEvent, causeOf, countOrderEvents, findOrder, NEW_REFUND, transitionOrder, updateOrderFields } from "./store.ts";
@@ -12,6 +14,8 @@ export type RefundReason = Extract<CustomerNotice, { type: "refunded" }>["reason
 export interface RefunderDeps {
   db: Kysely<Database>;
   payments: Pick<Payments, "refund" | "refundsOf">;
+  /** Refunds in Telegram Stars; absent when no Telegram channel runs (a Stars order's refund then fails, alerted). */
+  stars?: StarRefunds;
   notifier: Notifier;
   logger: Logger;
   now: () => Date;
@@ -28,6 +32,13 @@ export interface Refunder {
   operatorRefund(orderId: number): Promise<OperatorRefundOutcome>;
   /** A second payment for an order that was already paid goes back at once. */
   refundDuplicatePayment(orderId: number, paymentIntentId: string, amountMinor: number): Promise<void>;
+  /** A payment in Stars that paid no order goes back to its payer at once. */
+  refundStrayStarPayment(stray: StrayStarPayment): Promise<void>;
+}
+
+/** Whether money was taken for the order: a Stripe payment, or a payment in Stars. */
+export function hasPayment(order: Pick<Order, "stripe_payment_intent_id" | "telegram_charge_id">): boolean {
+  return order.stripe_payment_intent_id !== null || order.telegram_charge_id !== null;
 }
 
 const RETRY_AFTER_MS = 60_000;
@@ -48,6 +59,7 @@ const ALREADY_REFUNDED = "charge_already_refunded";
 
 export function createRefunder(deps: RefunderDeps): Refunder {
   async function refund(order: Order, cause: string, reason: RefundReason): Promise<void> {
+    if (order.payment_method === "stars") return refundStars(order, cause, reason);
     const paymentIntentId = order.stripe_payment_intent_id;
     if (!paymentIntentId) {
       await updateOrderFields(deps.db, order.id, { refund_status: "failed", last_error: "refund: no payment to refund" });
@@ -74,6 +86,51 @@ export function createRefunder(deps: RefunderDeps): Refunder {
       return;
     }
     await settle(order, result, cause, reason);
+  }
+
+  /**
+   * A payment in Stars goes back whole with refundStarPayment, which answers at once: done, refused for good, or
+   * unknown (then retried by retryPending, like a Stripe call that failed). Telegram's "already refunded" means the
+   * Stars are back: settled, never refunded twice.
+   */
+  async function refundStars(order: Order, cause: string, reason: RefundReason): Promise<void> {
+    const chargeId = order.telegram_charge_id;
+    const payerId = order.telegram_payer_id;
+    if (!chargeId || !payerId) {
+      await updateOrderFields(deps.db, order.id, { refund_status: "failed", last_error: "refund: no payment in Stars to refund" });
+      await alertAdmins(order, "failed", `order ${order.id}: ${cause}; no payment in Stars to refund`);
+      return;
+    }
+    const attempt = (await countOrderEvents(deps.db, order.id, "refund_attempt")) + 1;
+    await appendOrderEvent(deps.db, order.id, "refund_attempt", { attempt, chargeId });
+    try {
+      if (!deps.stars) throw new StarRefundRefusedError("NO_TELEGRAM", "the Telegram channel is not running, so Stars cannot be refunded");
+      await deps.stars.refund(payerId, chargeId);
+    } catch (error) {
+      if (error instanceof StarRefundRefusedError) {
+        if (error.code === STARS_ALREADY_REFUNDED) {
+          await markRefundedElsewhere(deps.db, order.id, deps.now());
+          await alertAdmins(order, "succeeded", `order ${order.id}: ${cause}; Telegram says the Stars were refunded already (${error.code})`);
+          return;
+        }
+        if (await markRefundFailed(deps.db, order.id, `Telegram refused the refund in Stars: ${error.code}: ${error.message}`, `refused:${error.code}`)) {
+          await alertAdmins(order, "failed", `order ${order.id}: ${cause}; Telegram refused the refund in Stars (${error.code})`);
+        }
+        return;
+      }
+      deps.logger.error({ orderId: order.id, err: error }, "refund in Stars failed; it will be retried");
+      await updateOrderFields(deps.db, order.id, { last_error: `refund: ${causeOf(error)}`, updated_at: deps.now() });
+      if (attempt === 1) await alertAdmins(order, "pending", `order ${order.id}: ${cause}; refund in Stars failed (${causeOf(error)}), retrying`);
+      return;
+    }
+    const amount = order.stars_amount ?? 0;
+    await recordRefundCreated(deps.db, order.id, { refundId: `stars:${chargeId}`, status: "succeeded", amountMinor: order.price_minor, currency: order.currency });
+    try {
+      await deps.notifier.customer(order.customer_id, { type: "refunded", orderId: order.id, amountMinor: amount, currency: STARS_CURRENCY, reason });
+    } catch (error) {
+      deps.logger.warn({ orderId: order.id, err: error }, "refund notice not delivered");
+    }
+    await alertAdmins(order, "succeeded", `order ${order.id}: ${cause}; ${amount} Stars refunded`);
   }
 
   /** What Stripe said of the refund, recorded; the customer and the admins told. */
@@ -127,7 +184,7 @@ export function createRefunder(deps: RefunderDeps): Refunder {
     const order = await findOrder(deps.db, orderId);
     if (!order) return "not_found";
     if (order.refund_status === "pending" || order.refund_status === "succeeded") return "already";
-    if (!order.stripe_payment_intent_id) return "not_refundable";
+    if (!hasPayment(order)) return "not_refundable";
     const marked = await markForOperatorRefund(order);
     if (!marked) return whyNotMarked(orderId);
     await refund(marked, "refund requested by the operator", "operator");
@@ -178,5 +235,19 @@ export function createRefunder(deps: RefunderDeps): Refunder {
     }
   }
 
-  return { refund, retryPending, operatorRefund, refundDuplicatePayment };
+  async function refundStrayStarPayment(stray: StrayStarPayment): Promise<void> {
+    const orderId = stray.orderId ?? 0;
+    try {
+      if (!deps.stars) throw new StarRefundRefusedError("NO_TELEGRAM", "the Telegram channel is not running");
+      await deps.stars.refund(stray.payerId, stray.chargeId);
+      if (stray.orderId !== undefined) await appendOrderEvent(deps.db, stray.orderId, "duplicate_payment_refunded", { chargeId: stray.chargeId, stars: stray.amount });
+      await deps.notifier.admins({ type: "refund", orderId, amountMinor: stray.amount, currency: STARS_CURRENCY, status: "succeeded", cause: stray.cause });
+    } catch (error) {
+      const already = error instanceof StarRefundRefusedError && error.code === STARS_ALREADY_REFUNDED;
+      const cause = already ? `${stray.cause}; refunded already` : `${stray.cause}; refund it by hand (user ${stray.payerId}, charge ${stray.chargeId}): ${causeOf(error)}`;
+      await deps.notifier.admins({ type: "refund", orderId, amountMinor: stray.amount, currency: STARS_CURRENCY, status: already ? "succeeded" : "failed", cause });
+    }
+  }
+
+  return { refund, retryPending, operatorRefund, refundDuplicatePayment, refundStrayStarPayment };
 }

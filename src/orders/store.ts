@@ -35,6 +35,11 @@ export async function lockOrderByPaymentIntent(trx: Transaction<Database>, payme
   return trx.selectFrom("orders").selectAll().where("stripe_payment_intent_id", "=", paymentIntentId).forUpdate().executeTakeFirst();
 }
 
+/** The order whose Stars invoice carries this reference, locked for the rest of the caller's transaction. */
+export async function lockOrderByStarsPayload(trx: Transaction<Database>, payload: string): Promise<Order | undefined> {
+  return trx.selectFrom("orders").selectAll().where("stars_payload", "=", payload).forUpdate().executeTakeFirst();
+}
+
 /** Columns to set: values, or SQL expressions over the row as it is (decided in the same statement). */
 export type OrderSet = UpdateObject<Database, "orders">;
 

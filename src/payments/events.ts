@@ -5,7 +5,27 @@ import type { RefundStatus } from "../db/schema.ts";
  * by it, per provider); `eventType` its own name for the event; `orderId` is what the payment says it is for, to be
  * checked against the order, never trusted alone.
  */
-export type PaymentEvent = { provider: "stripe"; eventId: string; eventType: string; livemode: boolean } & (
+export type PaymentEvent = StripePaymentEvent | StarsPaymentEvent;
+
+/**
+ * A payment in Telegram Stars (a `successful_payment` message): `eventId` is its `telegram_payment_charge_id`. What it
+ * names (the invoice's opaque `payload`, the payer, the amount and currency) is checked against the order.
+ */
+export interface StarsPaymentEvent {
+  provider: "telegram_stars";
+  eventId: string;
+  eventType: "successful_payment";
+  type: "stars_paid";
+  payload: string;
+  chargeId: string;
+  /** The Telegram user id of the payer. */
+  payerId: string;
+  /** In Stars. */
+  amount: number;
+  currency: string;
+}
+
+export type StripePaymentEvent = { provider: "stripe"; eventId: string; eventType: string; livemode: boolean } & (
   | { type: "paid"; orderId?: number; sessionId: string; paymentIntentId: string | null; amountMinor: number | null; currency: string | null }
   | { type: "payment_processing"; orderId?: number; sessionId: string; paymentIntentId: string | null; paymentStatus: string }
   | { type: "payment_failed"; orderId?: number; sessionId: string; paymentIntentId: string | null }

@@ -1,6 +1,7 @@
 import { stripeMinimumChargeMinor } from "./stripe-minimums.ts";
 
 export { STRIPE_MINIMUM_CHARGE_MINOR, stripeMinimumChargeMinor } from "./stripe-minimums.ts";
+export { MAX_STARS_PER_INVOICE, STARS_CURRENCY, starsPrice } from "./stars.ts";
 
 /** How a provider cost becomes a retail price. All money is integer minor units (cents). */
 export interface PricingSettings {
@@ -37,6 +38,8 @@ export function marginMinor(priceMinor: number, costMinor: number): number {
 
 /** "$4.99" (en, USD), "4,99 €" (ru, EUR); the currency's own number of decimals (JPY has none). */
 export function formatMoney(minor: number, currency: string, locale = "en"): string {
+  // Telegram Stars are whole units with no ISO currency: "384 ⭐".
+  if (currency.toUpperCase() === "XTR") return `${minor} ⭐`;
   const { format, digits } = moneyFormat(locale, currency.toUpperCase());
   return format.format(minor / 10 ** digits);
 }

@@ -5,11 +5,44 @@ import type { Ui } from "./context.ts";
 /** A checkout outcome as it can be stored (a conversation log holds JSON): the link's expiry as text. */
 export type StoredCheckoutOutcome =
   | (Omit<Extract<CheckoutOutcome, { kind: "link" }>, "expiresAt"> & { expiresAt: string })
-  | Exclude<CheckoutOutcome, { kind: "link" }>
+  | StoredStarsInvoice
+  | Exclude<CheckoutOutcome, { kind: "link" | "stars_invoice" }>
   | { kind: "error" };
 
+export type StoredStarsInvoice = Omit<Extract<CheckoutOutcome, { kind: "stars_invoice" }>, "expiresAt"> & { expiresAt: string };
+
 export function storableOutcome(outcome: CheckoutOutcome): StoredCheckoutOutcome {
-  return outcome.kind === "link" ? { ...outcome, expiresAt: outcome.expiresAt.toISOString() } : outcome;
+  return outcome.kind === "link" || outcome.kind === "stars_invoice" ? { ...outcome, expiresAt: outcome.expiresAt.toISOString() } : outcome;
+}
+
+/** Telegram's limits on an invoice's title and description. */
+const INVOICE_TITLE_MAX = 32;
+const INVOICE_DESCRIPTION_MAX = 255;
+
+/** What a Telegram Stars invoice shows: the plan, how long it may be paid, and the one price line. */
+export interface StarsInvoiceCopy {
+  title: string;
+  description: string;
+  label: string;
+}
+
+export function starsInvoiceCopy(ui: Ui, outcome: StoredStarsInvoice, plan: string): StarsInvoiceCopy {
+  const description = ui.t("stars-invoice-description", { plan, expires: dateTime(new Date(outcome.expiresAt), ui.language) });
+  return {
+    title: clip(outcome.title, INVOICE_TITLE_MAX),
+    description: clip(description, INVOICE_DESCRIPTION_MAX),
+    label: clip(ui.t("stars-invoice-label"), INVOICE_TITLE_MAX),
+  };
+}
+
+function clip(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join("")}…`;
+}
+
+/** Why Telegram must not take the Stars (the pre-checkout refused), in the payer's language. */
+export function starsRefusalText(ui: Ui, reason: "price_changed" | "paid" | "expired" | "not_yours"): string {
+  return ui.t(`stars-refused-${reason.replace("_", "-")}`);
 }
 
 /**
@@ -40,6 +73,7 @@ export function checkoutOutcomeScreen(ui: Ui, outcome: StoredCheckoutOutcome, pl
 }
 
 function failureKey(outcome: Exclude<StoredCheckoutOutcome, { kind: "link" }>): string {
+  // A Stars invoice is no screen: the Telegram channel sends it as an invoice.
   switch (outcome.kind) {
     case "unavailable":
       return `checkout-unavailable-${outcome.reason}`;
@@ -50,6 +84,7 @@ function failureKey(outcome: Exclude<StoredCheckoutOutcome, { kind: "link" }>): 
     case "limit":
       return `checkout-limit-${outcome.reason.replace("_", "-")}`;
     case "price_changed":
+    case "stars_invoice":
     case "error":
       return "checkout-failed";
   }

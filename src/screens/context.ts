@@ -16,6 +16,8 @@ export interface ScreenSettings {
   refundPolicy: string;
   supportContact?: string;
   lowBalanceThresholdMinor: number;
+  /** Offer payment in Telegram Stars beside the card, at this worth of one Star in dollars (Telegram only). */
+  stars?: { usdPerStar: number };
 }
 
 /** What screens are built from; one per channel, built once. */

@@ -18,6 +18,13 @@ export function mainMenu(ui: Ui, text = ui.t("menu-title")): Screen {
   };
 }
 
+/** /paysupport, which Telegram asks of every bot that takes Stars: where to get help with a payment. */
+export function paySupportScreen(ui: Ui, deps: ScreenDeps): Screen {
+  const lines = [ui.t("paysupport", { policy: deps.settings.refundPolicy })];
+  if (deps.settings.supportContact) lines.push("", ui.t("help-support", { contact: deps.settings.supportContact }));
+  return { text: lines.join("\n"), actions: menuActions(ui) };
+}
+
 export function helpScreen(ui: Ui, deps: ScreenDeps): Screen {
   const lines = [ui.t("help", { policy: deps.settings.refundPolicy })];
   if (deps.settings.supportContact) lines.push("", ui.t("help-support", { contact: deps.settings.supportContact }));

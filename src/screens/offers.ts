@@ -13,7 +13,8 @@ import {
   reply,
   type Screen,
 } from "../copy/index.ts";
-import type { ScreenDeps, Ui } from "./context.ts";
+import { STARS_CURRENCY, starsPrice } from "../pricing/index.ts";
+import type { ScreenDeps, ScreenSettings, Ui } from "./context.ts";
 import { destinationsScreen, menuActions, pagination } from "./destinations.ts";
 
 /** The bundle behind a button, looked up again among today's offers: never trusted from the button. */
@@ -93,7 +94,11 @@ export function detailsScreen(ui: Ui, bundle: BundleView, iso2: string): Screen 
   };
 }
 
-export function confirmScreen(ui: Ui, bundle: BundleView, iso2: string): Screen {
+/**
+ * The order to confirm, and how to pay it. With Stars on (Telegram), the price in Stars (computed here from the retail
+ * price; the checkout computes it again from the database) stands next to the card price, and both are offered.
+ */
+export function confirmScreen(ui: Ui, bundle: BundleView, iso2: string, starsSettings?: ScreenSettings["stars"]): Screen {
   const country = countryByIso(iso2);
   const amount = price(bundle.priceMinor, bundle.currency, ui.language);
   const text = ui.t("confirm", {
@@ -102,9 +107,17 @@ export function confirmScreen(ui: Ui, bundle: BundleView, iso2: string): Screen 
     days: days(bundle.durationDays, ui.t),
     price: amount,
   });
+  const stars = starsSettings ? starsPrice(bundle.priceMinor, bundle.currency, starsSettings.usdPerStar) : undefined;
+  const change = reply(ui.t("btn-change"), callbackData.offers(iso2, 0));
+  if (stars === undefined) return { text, actions: [[reply(ui.t("btn-pay", { price: amount }), callbackData.pay(iso2, bundle.name, bundle.priceMinor)), change]] };
+  const starsAmount = price(stars, STARS_CURRENCY, ui.language);
   return {
-    text,
-    actions: [[reply(ui.t("btn-pay", { price: amount }), callbackData.pay(iso2, bundle.name, bundle.priceMinor)), reply(ui.t("btn-change"), callbackData.offers(iso2, 0))]],
+    text: `${text}\n${ui.t("confirm-stars-price", { stars: starsAmount })}`,
+    actions: [
+      [reply(ui.t("btn-pay-card", { price: amount }), callbackData.pay(iso2, bundle.name, bundle.priceMinor))],
+      [reply(ui.t("btn-pay-stars", { stars: starsAmount }), callbackData.payStars(iso2, bundle.name, bundle.priceMinor))],
+      [change],
+    ],
   };
 }
 
@@ -113,7 +126,7 @@ export function offerScreen(ui: Ui, deps: ScreenDeps, iso2: string, key: string,
   const bundle = findOffer(deps, iso2, key);
   if (!bundle) return undefined;
   const build = kind === "details" ? detailsScreen : confirmScreen;
-  return deps.screens.get(`${kind}:${ui.language}:${iso2}:${bundle.name}`, () => build(ui, bundle, iso2));
+  return deps.screens.get(`${kind}:${ui.language}:${iso2}:${bundle.name}`, () => build(ui, bundle, iso2, deps.settings.stars));
 }
 
 /** An old button of a plan that is no longer sold. */

@@ -9,6 +9,7 @@ import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics/port.ts";
 import type { DeliveredEsim, Notifier } from "../notify/index.ts";
 import {
+  checkStarsPayable,
   createCheckout,
   createOperator,
   createPaymentEventHandler,
@@ -25,9 +26,11 @@ import {
   type OrderStory,
   type PaymentEventOutcome,
   type RetryOutcome,
+  type StarsPreCheckout,
+  type StarsPreCheckoutInput,
   type StatsRow,
 } from "../orders/index.ts";
-import type { PaymentEvent, Payments, ReturnUrls } from "../payments/index.ts";
+import type { PaymentEvent, Payments, ReturnUrls, StarRefunds } from "../payments/index.ts";
 import type { PricingSettings } from "../pricing/index.ts";
 
 export interface ShopSettings {
@@ -50,6 +53,8 @@ export interface ShopSettings {
   stuckMinutes?: number;
   /** Payment events kept for deduplication are purged after this many days (default 90). */
   retentionDays?: number;
+  /** Payment in Telegram Stars: what a Star is worth in dollars, how long an invoice may be paid. Absent: card only. */
+  stars?: { usdPerStar: number; invoiceMinutes: number };
 }
 
 export interface ShopDeps {
@@ -58,6 +63,8 @@ export interface ShopDeps {
   /** eSIM Go signs its callbacks with the API key. */
   esimgoApiKey: string;
   payments: Payments;
+  /** Refunds in Telegram Stars (the Telegram channel's Bot API); needed for orders paid in Stars. */
+  starRefunds?: StarRefunds;
   /** Where a buyer lands after paying or cancelling: back in the chat of their own channel. */
   returnUrls(channel: Channel, orderId: number): ReturnUrls;
   notifier: Notifier;
@@ -108,8 +115,13 @@ export interface Shop {
   balance(): Promise<{ balanceMinor: number; currency: string; low: boolean }>;
   /** A Stripe webhook: verified on the raw body, applied exactly once. */
   handleStripeWebhook(rawBody: string, signature: string | undefined): Promise<WebhookOutcome>;
-  /** A payment event from any provider, applied exactly once. */
+  /** A payment event from any provider (a Stripe webhook, a payment in Telegram Stars), applied exactly once. */
   applyPaymentEvent(event: PaymentEvent): Promise<PaymentEventOutcome>;
+  /**
+   * Telegram's question before it takes Stars: is the invoice with this reference still payable, by this person, at
+   * exactly this amount? Read from the database only; answer it within Telegram's 10 s.
+   */
+  starsPreCheckout(input: StarsPreCheckoutInput): Promise<StarsPreCheckout>;
   /** An eSIM Go callback (usage, balance): verified on the raw body. */
   handleEsimGoCallback(rawBody: string, signature: string | undefined): Promise<WebhookOutcome>;
   /** Starts the background worker (fulfilment, link expiry, refund retries); stop() finishes the pass in flight. */
@@ -140,7 +152,7 @@ export function createShop(deps: ShopDeps): Shop {
   const leaseSeconds = settings.leaseSeconds ?? 60;
 
   const esims = createEsims({ db, esimgo, logger, settings: { usageCacheSeconds: settings.usageCacheSeconds }, now });
-  const refunder = createRefunder({ db, payments, notifier, logger, now });
+  const refunder = createRefunder({ db, payments, ...(deps.starRefunds ? { stars: deps.starRefunds } : {}), notifier, logger, now });
   const fulfilment = createFulfilment({
     db,
     esimgo,
@@ -166,7 +178,7 @@ export function createShop(deps: ShopDeps): Shop {
     if (!identity) throw new Error(`customer ${customerId} has no channel identity`);
     return deps.returnUrls(identity.channel, orderId);
   };
-  const checkout = createCheckout({ db, esimgo, payments, returnUrls, esims, notifier, logger, pricing: settings.pricing, now });
+  const checkout = createCheckout({ db, esimgo, payments, returnUrls, esims, notifier, logger, pricing: settings.pricing, ...(settings.stars ? { stars: settings.stars } : {}), now });
   const operator = createOperator({
     db,
     esimgo,
@@ -182,6 +194,7 @@ export function createShop(deps: ShopDeps): Shop {
     now,
     fulfilmentDeadlineMinutes: settings.fulfilmentDeadlineMinutes,
     refundDuplicatePayment: (orderId, paymentIntentId, amountMinor) => refunder.refundDuplicatePayment(orderId, paymentIntentId, amountMinor),
+    refundStrayStarPayment: (stray) => refunder.refundStrayStarPayment(stray),
     metrics: deps.metrics,
   });
   const handleEsimGoCallback = createCallbackHandler({ db, notifier, logger, apiKey: deps.esimgoApiKey, now });
@@ -261,6 +274,7 @@ export function createShop(deps: ShopDeps): Shop {
     balance: operator.balance,
     handleStripeWebhook,
     applyPaymentEvent,
+    starsPreCheckout: (input) => checkStarsPayable(db, input, now()),
     handleEsimGoCallback,
     eraseCustomer,
     customerUnreachable,

@@ -21,12 +21,14 @@ import { myEsimsFeature } from "./features/my-esims.ts";
 import { offersFeature } from "./features/offers.ts";
 import { searchFeature } from "./features/search.ts";
 import { unhandledFeature } from "./features/unhandled.ts";
+import { paySupportFeature, starsPaymentsFeature } from "./stars.ts";
 import { answerEveryCallbackQuery, contextSetup, floodLimit, loadCustomer, privateChatGuard, sandboxMarker, trackBlocking } from "./middleware.ts";
 
 export type { BotContext, BotSettings } from "./context.ts";
 export { createTelegramOutbox, sandboxMarkerIn, telegramReturnUrls, type TelegramOutboxDeps } from "./outbox.ts";
 export { telegramIdentity } from "./middleware.ts";
 export { registerCommands } from "./commands.ts";
+export { telegramStarRefunds } from "./stars.ts";
 export { createKyselyConversationStorage, type KyselyConversationStorage } from "./conversation-storage.ts";
 
 export interface BotDeps {
@@ -72,6 +74,8 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   bot.use(sequentialize(chatKey));
   bot.use(contextSetup(deps.logger));
   bot.use(answerEveryCallbackQuery());
+  // Payments come before the flood limit and the guards: Telegram's 10 s for a pre-checkout, and money taken, wait for no one.
+  bot.use(starsPaymentsFeature({ shop: deps.shop, customers }));
   bot.use(floodLimit(settings.rateLimit ?? DEFAULT_RATE_LIMIT));
   bot.use(trackBlocking(deps.db));
   bot.use(privateChatGuard());
@@ -95,6 +99,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   chat.use(offersFeature(features));
   chat.use(myEsimsFeature(features));
   chat.use(adminFeature(features));
+  chat.use(paySupportFeature(features));
   chat.use(searchFeature(features));
   chat.use(unhandledFeature());
 
@@ -102,8 +107,10 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   return bot;
 }
 
-/** One queue per chat (a private chat's id is its person's); updates from no chat run freely. */
+/** One queue per chat (a private chat's id is its person's); updates from no chat, and pre-checkout queries, run freely. */
 function chatKey(ctx: Context): string | undefined {
+  // Telegram waits 10 s for a pre-checkout answer: it never queues behind the payer's slower updates (a checkout).
+  if (ctx.preCheckoutQuery) return undefined;
   return (ctx.chat?.id ?? ctx.from?.id)?.toString();
 }
 

@@ -11,6 +11,7 @@ import type { BotContext } from "./context.ts";
 import { createBot } from "./index.ts";
 import { registerCommands } from "./commands.ts";
 import { createTelegramOutbox, sandboxMarkerIn, telegramReturnUrls } from "./outbox.ts";
+import { telegramStarRefunds } from "./stars.ts";
 
 export interface TelegramPartDeps {
   endpoint: { token: string; apiRoot: string; botInfo?: UserFromGetMe };
@@ -18,7 +19,7 @@ export interface TelegramPartDeps {
   config: Exclude<Config["telegram"], { mode: "off" }>;
   adminIds: number[];
   sandbox: boolean;
-  settings: { refundPolicy: string; supportContact?: string; lowBalanceThresholdMinor: number };
+  settings: { refundPolicy: string; supportContact?: string; lowBalanceThresholdMinor: number; stars?: { usdPerStar: number } };
   db: Kysely<Database>;
   logger: Logger;
   teardown: Teardown;
@@ -39,6 +40,8 @@ export async function createTelegramPart(deps: TelegramPartDeps): Promise<Channe
     channel: "telegram",
     outbox,
     returnUrls: (orderId) => telegramReturnUrls(botInfo.username, orderId),
+    // Always there: an order paid in Stars is refunded in Stars even after Stars were switched off.
+    starRefunds: telegramStarRefunds(new Api(token, { apiRoot })),
     async attach({ catalogue, shop, metrics }) {
       const bot = createBot({
         token,
@@ -51,7 +54,7 @@ export async function createTelegramPart(deps: TelegramPartDeps): Promise<Channe
         metrics,
         settings: { adminIds: deps.adminIds, sandbox: deps.sandbox, ...deps.settings },
       });
-      await registerCommands(bot.api, deps.adminIds).catch((error: unknown) => deps.logger.warn({ err: error }, "could not register bot commands"));
+      await registerCommands(bot.api, deps.adminIds, { stars: deps.settings.stars !== undefined }).catch((error: unknown) => deps.logger.warn({ err: error }, "could not register bot commands"));
       const { config } = deps;
       return {
         // Telegram gives a webhook call 10 s and sends the update again when it takes longer: answer by then and let

@@ -110,3 +110,15 @@ describe("formatMoney", () => {
     expect(formatMoney(minor, currency, locale)).toBe(expected);
   });
 });
+
+describe("price in Telegram Stars", () => {
+  it("rounds the dollar price up to a whole Star, and has none for another currency or beyond an invoice's cap", async () => {
+    const { starsPrice } = await import("../../src/pricing/index.ts");
+    expect(starsPrice(499, "USD", 0.013)).toBe(384);
+    expect(starsPrice(390, "USD", 0.013)).toBe(300);
+    expect(starsPrice(391, "usd", 0.013)).toBe(301);
+    expect(starsPrice(499, "EUR", 0.013)).toBeUndefined();
+    expect(starsPrice(0, "USD", 0.013)).toBeUndefined();
+    expect(starsPrice(10_000_000, "USD", 0.013)).toBeUndefined();
+  });
+});

@@ -12,7 +12,7 @@ import type { Logger } from "../../src/logger.ts";
 import { createRoutingNotifier, type Notifier } from "../../src/notify/index.ts";
 import { createPayments } from "../../src/payments/index.ts";
 import { createShop, type Shop } from "../../src/shop/index.ts";
-import { createBot, createTelegramOutbox, sandboxMarkerIn, telegramReturnUrls, type BotContext, type BotSettings } from "../../src/telegram/index.ts";
+import { createBot, createTelegramOutbox, sandboxMarkerIn, telegramReturnUrls, telegramStarRefunds, type BotContext, type BotSettings } from "../../src/telegram/index.ts";
 import type { PricingSettings } from "../../src/pricing/index.ts";
 import { startStripeSim } from "@esim-shop/stripe-sim";
 import { startTelegramSim, type SimInlineButton, type SimMessage, type SimUser, type TelegramSim } from "@esim-shop/telegram-sim";
@@ -36,6 +36,8 @@ export interface BotHarnessOptions {
   catalogueSize?: "small" | "full";
   /** Receive updates through grammY's runner, as production's long polling does (chats side by side), not one by one. */
   runner?: boolean;
+  /** Offer payment in Telegram Stars at this worth of one Star in dollars. */
+  stars?: { usdPerStar: number };
 }
 
 export const TEST_PRICING: PricingSettings = { markupPercent: 35, fixedFeeMinor: 0, minMarginMinor: 100, rounding: "99" };
@@ -101,6 +103,7 @@ export async function startBotHarness(options: BotHarnessOptions): Promise<BotHa
       esimgo: esimgoClient,
       esimgoApiKey: esimgo.apiKey,
       payments: createPayments({ secretKey: STRIPE_SECRET_KEY, apiUrl: stripe.apiUrl, settings: { checkoutExpiryMinutes: 30, webhookSecret } }),
+      starRefunds: telegramStarRefunds(new Api(telegram.token, { apiRoot: telegram.apiRoot })),
       returnUrls: (_channel, orderId) => telegramReturnUrls(telegram.botInfo.username, orderId),
       notifier,
       logger,
@@ -111,6 +114,7 @@ export async function startBotHarness(options: BotHarnessOptions): Promise<BotHa
         usageCacheSeconds: 60,
         retryBaseMs: 10,
         retryMaxMs: 50,
+        ...(options.stars ? { stars: { usdPerStar: options.stars.usdPerStar, invoiceMinutes: 30 } } : {}),
       },
     });
     // The product's own HTTP routes receive what the stand-ins post.
@@ -140,6 +144,7 @@ export async function startBotHarness(options: BotHarnessOptions): Promise<BotHa
           lowBalanceThresholdMinor: 5_000,
           ...(options.pageSize ? { pageSize: options.pageSize } : {}),
           rateLimit: options.rateLimit ?? { limit: 1_000, timeFrameMs: 1_000 },
+          ...(options.stars ? { stars: options.stars } : {}),
         },
       });
       if (options.runner) {

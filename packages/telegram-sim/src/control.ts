@@ -26,7 +26,7 @@ function messageJson(message: SimMessage): Record<string, unknown> {
  * The stand-in's own control calls, under /__control beside the ones every stand-in has (state,
  * requests, faults): the user's side of the chat, for demos and for tests that drive another process.
  */
-export function controlRoutes(sim: Pick<TelegramSim, "sendText" | "pressButton" | "messages" | "blockBy" | "unblockBy" | "registerChat">): ControlRoute[] {
+export function controlRoutes(sim: Pick<TelegramSim, "sendText" | "pressButton" | "messages" | "blockBy" | "unblockBy" | "registerChat" | "payInvoice" | "repeatPayment" | "starCharges">): ControlRoute[] {
   const chatId = (params: Record<string, string>) => {
     const id = Number(params.id);
     if (!Number.isInteger(id)) throw new Error(`not a chat id: ${params.id}`);
@@ -44,5 +44,18 @@ export function controlRoutes(sim: Pick<TelegramSim, "sendText" | "pressButton" 
       body.blocked ? sim.blockBy(chatId(params)) : sim.unblockBy(chatId(params)),
     ),
     controlRoute("POST", "/chats", "a chat the bot may write to without the user writing first: a Chat object", chat, ({ body }) => sim.registerChat(body)),
+    controlRoute(
+      "POST",
+      "/payments",
+      'a user pays an invoice in Stars: {"user", "chatId", "messageId"} or {"user", "link"}; the bot gets a pre_checkout_query (10 s to answer); answers {paid, chargeId?, reason?}',
+      z.object({ user, chatId: z.number().int().optional(), messageId: z.number().int().optional(), link: z.string().optional() }),
+      ({ body }) => {
+        if (body.link !== undefined) return sim.payInvoice(body.user, { link: body.link });
+        if (body.messageId === undefined) throw new Error("messageId or link is required");
+        return sim.payInvoice(body.user, { chatId: body.chatId ?? body.user.id, messageId: body.messageId });
+      },
+    ),
+    controlRoute("GET", "/payments", "every payment in Stars made, and whether the bot refunded it", () => sim.starCharges()),
+    controlRoute("POST", "/payments/:id/repeat", "the successful_payment of this charge delivered once more; answers {updateId}", async ({ params }) => ({ updateId: await sim.repeatPayment(params.id ?? "") })),
   ];
 }

@@ -14,6 +14,7 @@ import {
 } from "./store.ts";
 import type { CallbackAnswer, SimChat, SimMessage, SimUser } from "./types.ts";
 import { UpdateQueue, type WebhookReplyHandler } from "./updates.ts";
+import { SimPayments } from "./payments.ts";
 
 type CallbackMessage = NonNullable<NonNullable<Update["callback_query"]>["message"]>;
 
@@ -44,6 +45,8 @@ export class SimCore {
   readonly store = new SimStore();
   readonly updates: UpdateQueue;
   readonly botUser: User;
+  /** Invoices in Stars, pre-checkout queries, payments and refunds. */
+  readonly payments: SimPayments;
   private readonly callbacks = new Map<string, CallbackRecord>();
   private callbackCounter = 0;
   private readonly callbackPrefix = String(Date.now() % 1_000_000_000);
@@ -51,8 +54,10 @@ export class SimCore {
   constructor(
     readonly botInfo: UserFromGetMe,
     runWebhookReply: WebhookReplyHandler,
+    preCheckoutTimeoutMs?: number,
   ) {
     this.updates = new UpdateQueue(runWebhookReply);
+    this.payments = new SimPayments(this, preCheckoutTimeoutMs);
     this.botUser = { id: botInfo.id, is_bot: true, first_name: botInfo.first_name, username: botInfo.username };
   }
 

@@ -206,7 +206,7 @@ export async function startTelegramSim(options: TelegramSimOptions = {}): Promis
   const runWebhookReply = async (method: string, payload: Payload): Promise<void> => {
     await endpoint.call("POST", method, payload, { onCancel: () => undefined });
   };
-  const simCore = new SimCore(botInfo, runWebhookReply);
+  const simCore = new SimCore(botInfo, runWebhookReply, options.preCheckoutTimeoutMs);
   const requests = new RequestLog<Payload>();
   const sim = facadeOf(simCore, requests, token);
   const core = createStandIn<Payload>({
@@ -253,5 +253,9 @@ function facadeOf(core: SimCore, requests: RequestLog<Payload>, token: string): 
     blockBy: (chatId: number) => core.setBlocked(chatId, true),
     unblockBy: (chatId: number) => core.setBlocked(chatId, false),
     registerChat: (chat: SimChat) => void core.store.ensureChat(chat),
+    payInvoice: (user, target) => core.payments.pay(user, target),
+    repeatPayment: async (chargeId) => core.payments.repeatPayment(chargeId),
+    deliverPayment: async (user, payment) => core.payments.deliverPayment(user, payment),
+    starCharges: () => core.payments.charges(),
   };
 }

@@ -26,6 +26,8 @@ interface NumberedButton {
   text: string;
   messageId: number;
   callbackData?: string;
+  /** The pay button of an invoice in Stars: the user pays it (the bot is asked first). */
+  invoice?: boolean;
 }
 
 // jsqr is CommonJS whose typings claim a default export; require() gets the function itself.
@@ -149,6 +151,7 @@ class TerminalChat {
   /** Returns the update the press became, if any. */
   private async press(button: NumberedButton): Promise<number | undefined> {
     this.print(() => [`👆 ${button.text}`]);
+    if (button.invoice) return this.payInvoice(button);
     if (button.callbackData === undefined) return this.options.sim.sendText(this.options.user, button.text);
     try {
       const { callbackQueryId, updateId } = await this.options.sim.pressButton(this.options.user, button.messageId, button.callbackData, this.chatId);
@@ -168,6 +171,21 @@ class TerminalChat {
       this.print(() => [`⚠️ ${error instanceof Error ? error.message : String(error)}`]);
       return undefined;
     }
+  }
+
+  /** Pays an invoice in Stars as the user; resolves the payment's update, none when the bot refused it. */
+  private async payInvoice(button: NumberedButton): Promise<number | undefined> {
+    try {
+      const result = await this.options.sim.payInvoice(this.options.user, { chatId: this.chatId, messageId: button.messageId });
+      if (result.paid) {
+        this.print(() => [`⭐ Paid (charge ${result.chargeId})`]);
+        return result.updateId;
+      }
+      this.print(() => [result.reason === "timeout" ? "⚠️ The bot did not confirm the payment in time: nothing was charged." : `⚠️ ${result.errorMessage ?? "The bot refused the payment."}`]);
+    } catch (error) {
+      this.print(() => [`⚠️ ${error instanceof Error ? error.message : String(error)}`]);
+    }
+    return undefined;
   }
 
   /** Output is produced in order even when rendering a photo takes a moment. */
@@ -231,6 +249,12 @@ class TerminalChat {
     const markup = message.reply_markup;
     if (markup?.remove_keyboard === true) this.rememberButtons(message.message_id, []);
     if (Array.isArray(markup?.keyboard)) return this.renderReplyKeyboard(message.message_id, markup.keyboard as unknown[][]);
+    if (message.invoice && !message.edited && !Array.isArray(markup?.inline_keyboard)) {
+      // Telegram draws an invoice with its own pay button.
+      const text = `Pay ${message.invoice.amount} ⭐`;
+      this.rememberButtons(message.message_id, [{ number: 1, text, messageId: message.message_id, invoice: true }]);
+      return [`[1] ${text}`];
+    }
     if (!Array.isArray(markup?.inline_keyboard)) {
       if (this.buttonsMessageId === message.message_id) this.rememberButtons(message.message_id, []);
       return [];

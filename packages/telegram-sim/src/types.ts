@@ -11,6 +11,40 @@ export interface TelegramSimOptions {
   latencyMs?: number;
   /** The control API's bearer token; a random one by default. */
   controlToken?: string;
+  /** How long a pre_checkout_query waits for the bot's answer (Telegram: 10 s); shorter only makes it stricter. */
+  preCheckoutTimeoutMs?: number;
+}
+
+/** An invoice in Telegram Stars, as the bot sent it (sendInvoice) or made a link of (createInvoiceLink). */
+export interface SimInvoice {
+  title: string;
+  description: string;
+  /** The bot's own reference, 1-128 bytes, given back in the pre-checkout query and the payment. */
+  payload: string;
+  currency: string;
+  /** Stars. */
+  amount: number;
+  link?: string;
+}
+
+/** A payment in Stars the user made, and whether the bot refunded it. */
+export interface SimStarCharge {
+  chargeId: string;
+  userId: number;
+  amount: number;
+  payload: string;
+  refunded: boolean;
+}
+
+export type StarPaymentResult =
+  | { paid: true; preCheckoutQueryId: string; chargeId: string; updateId: number }
+  | { paid: false; preCheckoutQueryId: string; reason: "refused" | "timeout"; errorMessage?: string };
+
+export interface SimSuccessfulPayment {
+  chargeId: string;
+  currency: string;
+  amount: number;
+  payload: string;
 }
 
 export interface SimUser {
@@ -52,6 +86,10 @@ export interface SimMessage {
   photo?: { png: Buffer; fileId: string };
   document?: { fileName: string; bytes: Buffer; fileId: string; mimeType?: string };
   reply_markup?: SimReplyMarkup;
+  /** An invoice the bot sent (sendInvoice). */
+  invoice?: SimInvoice;
+  /** The user's payment (a service message in their chat). */
+  successfulPayment?: SimSuccessfulPayment;
   edited?: boolean;
   deleted?: boolean;
   /** Unix seconds, like Telegram's `date`. */
@@ -98,6 +136,17 @@ export interface TelegramSim extends StandIn {
   unblockBy(chatId: number): void;
   /** A chat the bot may write to without the user having written first (e.g. an admin who started the bot earlier). */
   registerChat(chat: SimChat): void;
+  /**
+   * The user pays an invoice in Stars (a sent invoice message, or an invoice link): the bot gets a pre_checkout_query
+   * and must answer it within 10 s; only then a successful_payment message with a charge id reaches it.
+   */
+  payInvoice(user: SimUser, target: { chatId: number; messageId: number } | { link: string }): Promise<StarPaymentResult>;
+  /** Delivers the successful_payment of this charge once more (a repeated update); resolves its update_id. */
+  repeatPayment(chargeId: string): Promise<number>;
+  /** A successful_payment with whatever content, as if Telegram sent it (tests of forged or odd payments). */
+  deliverPayment(user: SimUser, payment: { currency: string; total_amount: number; invoice_payload: string; telegram_payment_charge_id: string }): Promise<number>;
+  /** Every payment in Stars made, and whether it was refunded. */
+  starCharges(): SimStarCharge[];
   close(): Promise<void>;
 }
 

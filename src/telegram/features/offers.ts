@@ -31,6 +31,15 @@ export function offersFeature(deps: FeatureDeps): Composer<BotContext> {
     await ctx.answerCallbackQuery();
     await startCheckout(ctx, { bundleName: bundle.name, plan: planTitle(bundle, iso2, ctx.t, ctx.language), shownPriceMinor: Number(ctx.match[3]) });
   });
+  feature.callbackQuery(callbackPattern.payStars, async (ctx) => {
+    const iso2 = ctx.match[1]!;
+    const bundle = findOffer(deps, iso2, ctx.match[2]!);
+    if (!bundle) return tellBundleGone(ctx, iso2);
+    await ctx.answerCallbackQuery();
+    // An old Stars button after Stars were switched off pays by card, at the same checks.
+    const method = deps.settings.stars ? "stars" : "card";
+    await startCheckout(ctx, { bundleName: bundle.name, plan: planTitle(bundle, iso2, ctx.t, ctx.language), shownPriceMinor: Number(ctx.match[3]), method });
+  });
   return feature;
 }
 
