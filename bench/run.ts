@@ -22,6 +22,13 @@ const PLAN = {
   rush: { orders: 200, providerLimitPerSecond: 10, providerLatencyMs: 150, workerConcurrency: 4, firstUserId: 320_000_000, maxSeconds: 150 },
 };
 
+/** `BENCH_ONLY=updates,rush` runs only those figures (no memory line): for working on one of them. */
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((name) => name.trim())) : undefined;
+
+function selected(name: string): boolean {
+  return !ONLY || ONLY.has(name);
+}
+
 const SETTLE_SECONDS = 8;
 /** How long the built product idles after start-up before its RSS is read. */
 const PRODUCTION_IDLE_SECONDS = 10;
@@ -34,22 +41,31 @@ async function main(): Promise<void> {
     console.log(`bench database=${database.kind}`);
     console.log(`# machine nproc=${availableParallelism()} cpu="${cpus()[0]?.model ?? "unknown"}" ram_gb=${Math.round(totalmem() / 2 ** 30)} node=${process.version}`);
     memoryNote("start");
-    console.log(benchLine("search", benchSearch()));
-    await chatFigures(database.db, counting);
-    memoryNote("after updates and customers");
-    await rushFigures(database.db, counting);
-    memoryNote("after rush");
-    await settle();
-    memoryNote(`at rest (${SETTLE_SECONDS} s idle, garbage collected)`);
-    console.log(`# memory peak: rss=${Math.round(peakRss() / 2 ** 20)} (MB)`);
-    const rssMb = process.memoryUsage().rss / 2 ** 20;
-    const production = await measureProductionMemory({ databaseUrl: process.env.DATABASE_URL, idleSeconds: PRODUCTION_IDLE_SECONDS });
-    console.log(`# memory production: node dist/src/main.js (npm run build; no tsx, no stand-in in the process), database=${production.database}, ${production.idleSeconds} s idle after start-up`);
-    console.log(benchLine("memory", { rss_mb: rssMb, prod_rss_mb: production.rssMb }));
+    if (selected("search")) console.log(benchLine("search", benchSearch()));
+    if (selected("updates") || selected("customers")) {
+      await chatFigures(database.db, counting);
+      memoryNote("after updates and customers");
+    }
+    if (selected("rush")) {
+      await rushFigures(database.db, counting);
+      memoryNote("after rush");
+    }
+    // The memory figures describe a process that ran everything above.
+    if (!ONLY) await memoryFigures(peakRss);
   } finally {
     await database.close();
   }
   for (const line of counting.firstErrors()) console.error(`# logged error: ${line}`);
+}
+
+async function memoryFigures(peakRss: () => number): Promise<void> {
+  await settle();
+  memoryNote(`at rest (${SETTLE_SECONDS} s idle, garbage collected)`);
+  console.log(`# memory peak: rss=${Math.round(peakRss() / 2 ** 20)} (MB)`);
+  const rssMb = process.memoryUsage().rss / 2 ** 20;
+  const production = await measureProductionMemory({ databaseUrl: process.env.DATABASE_URL, idleSeconds: PRODUCTION_IDLE_SECONDS });
+  console.log(`# memory production: node dist/src/main.js (npm run build; no tsx, no stand-in in the process), database=${production.database}, ${production.idleSeconds} s idle after start-up`);
+  console.log(benchLine("memory", { rss_mb: rssMb, prod_rss_mb: production.rssMb }));
 }
 
 /**
@@ -84,11 +100,13 @@ async function chatFigures(db: Kysely<Database>, counting: CountingLogger): Prom
   const telegram = new FakeTelegram();
   const world = await startWorld({ db, telegram, logger: counting.logger, provider: { rateLimitPerSecond: 0, latencyMs: 0 } });
   try {
-    const updates = await benchUpdates(world.bot, telegram, PLAN.updates);
-    const { updates: count, ...figures } = updates;
-    console.log(benchLine("updates", figures));
-    console.log(`# updates: ${count} updates, ${PLAN.updates.concurrency} chats at a time`);
-
+    if (selected("updates")) {
+      const updates = await benchUpdates(world.bot, telegram, PLAN.updates);
+      const { updates: count, ...figures } = updates;
+      console.log(benchLine("updates", figures));
+      console.log(`# updates: ${count} updates, ${PLAN.updates.concurrency} chats at a time`);
+    }
+    if (!selected("customers")) return;
     const customers = await benchCustomers(world.bot, telegram, {
       ...PLAN.customers,
       paymentUrlPrefix: `${world.stripeSim.apiUrl}/pay/`,

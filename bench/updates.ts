@@ -29,9 +29,13 @@ const QUERIES = ["Germany", "Германия", "Almanya", "Germny", "France", "
 
 type Step = (user: ChatUser, index: number) => Update | undefined;
 
-/** Search a country (its offers open), next page, a bundle's details, back to the offers, another bundle. */
+/**
+ * Search a country (the plan chooser opens), "all plans" (its offers open), next page, a bundle's details, back to
+ * the offers, another bundle.
+ */
 const BROWSING: readonly Step[] = [
   (user, index) => user.text(QUERIES[index % QUERIES.length]!),
+  (user) => user.press(/^o:[A-Z]{2}:0$/),
   (user) => user.press(/^o:[A-Z]{2}:1$/),
   (user) => user.press(/^b:/),
   (user) => user.press(/^o:[A-Z]{2}:0$/),
@@ -77,9 +81,10 @@ async function browse(bot: Bot<BotContext>, chatUsers: ChatUser[], concurrency: 
   const scripts: Script[] = chatUsers.map(() => ({ updates: [], latenciesMs: [] }));
   await forEachConcurrently(chatUsers, concurrency, async (user, index) => {
     const script = scripts[index]!;
-    for (const step of BROWSING) {
+    for (const [number, step] of BROWSING.entries()) {
       const update = step(user, index);
-      if (!update) continue;
+      // A journey that no longer matches the bot would measure less than it claims: stop and say where.
+      if (!update) throw new Error(`updates: browsing step ${number + 1} found no button to press for "${QUERIES[index % QUERIES.length]}" on: ${user.shown()?.text.slice(0, 120)}`);
       script.updates.push(update);
       const started = performance.now();
       await bot.handleUpdate(update);
