@@ -13,12 +13,14 @@ import { benchRush } from "./rush.ts";
 import { benchSearch } from "./search.ts";
 import { benchLine } from "./stats.ts";
 import { benchUpdates } from "./updates.ts";
+import { benchWhatsApp } from "./whatsapp.ts";
 import { startWorld } from "./world.ts";
 
 /** What `npm run bench` measures; see the "Benchmarks" section of the README for targets and results. */
 const PLAN = {
   updates: { users: 2_000, warmUpUsers: 300, concurrency: 4, firstUserId: 300_000_000 },
   customers: { customers: 1_000, firstUserId: 310_000_000 },
+  whatsapp: { users: 400, warmUpUsers: 100, concurrency: 8 },
   rush: { orders: 200, providerLimitPerSecond: 10, providerLatencyMs: 150, workerConcurrency: 4, firstUserId: 320_000_000, maxSeconds: 150 },
 };
 
@@ -45,6 +47,10 @@ async function main(): Promise<void> {
     if (selected("updates") || selected("customers")) {
       await chatFigures(database.db, counting);
       memoryNote("after updates and customers");
+    }
+    if (selected("whatsapp")) {
+      await whatsappFigures(database.db, counting);
+      memoryNote("after whatsapp");
     }
     if (selected("rush")) {
       await rushFigures(database.db, counting);
@@ -115,6 +121,18 @@ async function chatFigures(db: Kysely<Database>, counting: CountingLogger): Prom
     const { seconds, ...customerFigures } = customers;
     console.log(benchLine("customers", customerFigures));
     console.log(`# customers: all ${customers.concurrent} done in ${seconds.toFixed(1)} s`);
+  } finally {
+    await world.close();
+  }
+}
+
+/** WhatsApp browsing through the product's webhook route; the provider is not the subject, as for Telegram. */
+async function whatsappFigures(db: Kysely<Database>, counting: CountingLogger): Promise<void> {
+  const world = await startWorld({ db, telegram: new FakeTelegram(), logger: counting.logger, provider: { rateLimitPerSecond: 0, latencyMs: 0 } });
+  try {
+    const { webhooks, ...figures } = await benchWhatsApp(world, db, counting.logger, PLAN.whatsapp);
+    console.log(benchLine("whatsapp", figures));
+    console.log(`# whatsapp: ${webhooks} signed webhooks over HTTP, ${PLAN.whatsapp.concurrency} contacts at a time, each waiting for its answer at the stand-in; floor = the same posts to a bare route (signature check + JSON parse)`);
   } finally {
     await world.close();
   }
