@@ -7,6 +7,7 @@ import type { Database } from "../src/db/schema.ts";
 import { benchCustomers } from "./customers.ts";
 import { openBenchDatabase } from "./database.ts";
 import { FakeTelegram } from "./fake-telegram.ts";
+import { benchLatency, WebhookArrivals } from "./latency.ts";
 import { createCountingLogger, type CountingLogger } from "./logger.ts";
 import { measureProductionMemory } from "./production.ts";
 import { benchRush } from "./rush.ts";
@@ -21,6 +22,7 @@ const PLAN = {
   updates: { users: 2_000, warmUpUsers: 300, concurrency: 4, firstUserId: 300_000_000 },
   customers: { customers: 1_000, firstUserId: 310_000_000 },
   whatsapp: { users: 400, warmUpUsers: 100, concurrency: 8 },
+  latency: { orders: 50, providerLimitPerSecond: 10, providerLatencyMs: 150, firstUserId: 330_000_000, maxSecondsPerOrder: 30 },
   rush: { orders: 200, providerLimitPerSecond: 10, providerLatencyMs: 150, workerConcurrency: 4, firstUserId: 320_000_000, maxSeconds: 150 },
 };
 
@@ -52,6 +54,7 @@ async function main(): Promise<void> {
       await whatsappFigures(database.db, counting);
       memoryNote("after whatsapp");
     }
+    if (selected("latency")) await latencyFigures(database.db, counting);
     if (selected("rush")) {
       await rushFigures(database.db, counting);
       memoryNote("after rush");
@@ -133,6 +136,22 @@ async function whatsappFigures(db: Kysely<Database>, counting: CountingLogger): 
     const { webhooks, ...figures } = await benchWhatsApp(world, db, counting.logger, PLAN.whatsapp);
     console.log(benchLine("whatsapp", figures));
     console.log(`# whatsapp: ${webhooks} signed webhooks over HTTP, ${PLAN.whatsapp.concurrency} contacts at a time, each waiting for its answer at the stand-in; floor = the same posts to a bare route (signature check + JSON parse)`);
+  } finally {
+    await world.close();
+  }
+}
+
+/** One paid order at a time against eSIM Go's real limit and latency: how long a customer waits for the QR. */
+async function latencyFigures(db: Kysely<Database>, counting: CountingLogger): Promise<void> {
+  const { latency } = PLAN;
+  const telegram = new FakeTelegram();
+  const arrivals = new WebhookArrivals();
+  const provider = { rateLimitPerSecond: latency.providerLimitPerSecond, latencyMs: latency.providerLatencyMs };
+  const world = await startWorld({ db, telegram, logger: counting.logger, provider, onStripeWebhook: arrivals.record });
+  try {
+    const { figures, providerCallsPerOrder } = await benchLatency(world, db, telegram, arrivals, latency);
+    console.log(benchLine("latency", figures));
+    console.log(`# latency: from the Stripe webhook's arrival to sendPhoto; ${providerCallsPerOrder.toFixed(1)} eSIM Go requests per order between payment and QR, at ${latency.providerLatencyMs} ms each; floor = place order + install details + sendPhoto by a bare script (median)`);
   } finally {
     await world.close();
   }
