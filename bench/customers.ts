@@ -25,10 +25,14 @@ const DESTINATIONS = ["Germany", "Франция", "Türkiye", "Japan", "United 
 
 type Step = (user: ChatUser, index: number) => Update | undefined;
 
-/** The chat part of a purchase: start, type a destination, a plan's details, confirm, Pay → the payment link. */
+/**
+ * The chat part of a purchase: start, type a destination (the plan chooser), all plans, a plan's details, confirm,
+ * Pay → the payment link.
+ */
 const PURCHASE: readonly Step[] = [
   (user) => user.text("/start"),
   (user, index) => user.text(DESTINATIONS[index % DESTINATIONS.length]!),
+  (user) => user.press(/^o:[A-Z]{2}:0$/),
   (user) => user.press(/^b:/),
   (user) => user.press(/^k:/),
   (user) => user.press(/^p:/),

@@ -40,6 +40,7 @@ export class FakeTelegram {
   private readonly shown = new Map<number, ShownMessage>();
   private readonly nextMessageId = new Map<number, number>();
   private readonly callCounts = new Map<string, number>();
+  private readonly listeners = new Set<(method: string, payload: Readonly<Record<string, unknown>>) => void>();
 
   /**
    * The `client.fetch` to give grammY (bot, conversations and notifier alike). The answer is JSON text parsed on
@@ -49,8 +50,15 @@ export class FakeTelegram {
     const method = methodOf(String(input));
     const payload = await readPayload(init?.body);
     this.callCounts.set(method, (this.callCounts.get(method) ?? 0) + 1);
+    for (const listener of this.listeners) listener(method, payload);
     return new FakeResponse(JSON.stringify({ ok: true, result: this.answer(method, payload) }));
   }) as unknown as typeof fetch;
+
+  /** Called for every Bot API call as it arrives, with its payload as read; returns how to stop listening. */
+  onCall(listener: (method: string, payload: Readonly<Record<string, unknown>>) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   lastShown(chatId: number): ShownMessage | undefined {
     return this.shown.get(chatId);

@@ -11,6 +11,8 @@ export interface UpdatesFigures {
   full_per_s: number;
   bare_per_s: number;
   ratio: number;
+  floor_per_s: number;
+  floor_ratio: number;
   p50_ms: number;
   p99_ms: number;
 }
@@ -29,9 +31,13 @@ const QUERIES = ["Germany", "Германия", "Almanya", "Germny", "France", "
 
 type Step = (user: ChatUser, index: number) => Update | undefined;
 
-/** Search a country (its offers open), next page, a bundle's details, back to the offers, another bundle. */
+/**
+ * Search a country (the plan chooser opens), "all plans" (its offers open), next page, a bundle's details, back to
+ * the offers, another bundle.
+ */
 const BROWSING: readonly Step[] = [
   (user, index) => user.text(QUERIES[index % QUERIES.length]!),
+  (user) => user.press(/^o:[A-Z]{2}:0$/),
   (user) => user.press(/^o:[A-Z]{2}:1$/),
   (user) => user.press(/^b:/),
   (user) => user.press(/^o:[A-Z]{2}:0$/),
@@ -44,25 +50,33 @@ const BROWSING: readonly Step[] = [
  */
 export async function benchUpdates(fullBot: Bot<BotContext>, telegram: FakeTelegram, options: UpdatesOptions): Promise<UpdatesFigures> {
   const bareBot = createBareBot(telegram);
+  const screens = new ScreenRecorder(telegram);
+  const floorBot = createFloorBot(telegram, screens);
   const warmUp = users(options.firstUserId, options.warmUpUsers, telegram);
   const measured = users(options.firstUserId + options.warmUpUsers, options.users, telegram);
 
-  const warmUpScripts = await browse(fullBot, warmUp, options.concurrency);
+  const warmUpScripts = await screens.recording(() => browse(fullBot, warmUp, options.concurrency, screens));
   await replay(bareBot, warmUpScripts, options.concurrency);
+  await replay(floorBot, warmUpScripts, options.concurrency);
 
-  const full = await timed(() => browse(fullBot, measured, options.concurrency));
+  // Recording what the full bot sent costs it a little (a map write per call): the floor is measured against that.
+  const full = await timed(() => screens.recording(() => browse(fullBot, measured, options.concurrency, screens)));
   const scripts = full.result;
   const updates = scripts.reduce((sum, script) => sum + script.updates.length, 0);
   const bare = await timed(() => replay(bareBot, scripts, options.concurrency));
+  const floor = await timed(() => replay(floorBot, scripts, options.concurrency));
 
   const latencies = scripts.flatMap((script) => script.latenciesMs);
   const fullPerSecond = updates / full.seconds;
   const barePerSecond = updates / bare.seconds;
+  const floorPerSecond = updates / floor.seconds;
   return {
     updates,
     full_per_s: fullPerSecond,
     bare_per_s: barePerSecond,
     ratio: fullPerSecond / barePerSecond,
+    floor_per_s: floorPerSecond,
+    floor_ratio: fullPerSecond / floorPerSecond,
     p50_ms: percentile(latencies, 0.5),
     p99_ms: percentile(latencies, 0.99),
   };
@@ -73,14 +87,16 @@ interface Script {
   latenciesMs: number[];
 }
 
-async function browse(bot: Bot<BotContext>, chatUsers: ChatUser[], concurrency: number): Promise<Script[]> {
+async function browse(bot: Bot<BotContext>, chatUsers: ChatUser[], concurrency: number, screens: ScreenRecorder): Promise<Script[]> {
   const scripts: Script[] = chatUsers.map(() => ({ updates: [], latenciesMs: [] }));
   await forEachConcurrently(chatUsers, concurrency, async (user, index) => {
     const script = scripts[index]!;
-    for (const step of BROWSING) {
+    for (const [number, step] of BROWSING.entries()) {
       const update = step(user, index);
-      if (!update) continue;
+      // A journey that no longer matches the bot would measure less than it claims: stop and say where.
+      if (!update) throw new Error(`updates: browsing step ${number + 1} found no button to press for "${QUERIES[index % QUERIES.length]}" on: ${user.shown()?.text.slice(0, 120)}`);
       script.updates.push(update);
+      screens.begin(update);
       const started = performance.now();
       await bot.handleUpdate(update);
       script.latenciesMs.push(performance.now() - started);
@@ -102,6 +118,58 @@ function createBareBot(telegram: FakeTelegram): Bot {
   bot.on("callback_query", async (ctx) => {
     await ctx.answerCallbackQuery();
     await ctx.editMessageText("Here are the offers.");
+  });
+  return bot;
+}
+
+interface RecordedCall {
+  method: string;
+  payload: Record<string, unknown>;
+}
+
+/** The Bot API calls the full bot made for each update (by update id), with their payloads as Telegram read them. */
+class ScreenRecorder {
+  private readonly calls = new Map<number, RecordedCall[]>();
+  /** The update each chat (and each callback query) is being answered for. */
+  private readonly updateOfChat = new Map<number, number>();
+  private readonly updateOfQuery = new Map<string, number>();
+
+  constructor(private readonly telegram: FakeTelegram) {}
+
+  async recording<T>(run: () => Promise<T>): Promise<T> {
+    const stop = this.telegram.onCall((method, payload) => {
+      const update = typeof payload.callback_query_id === "string" ? this.updateOfQuery.get(payload.callback_query_id) : this.updateOfChat.get(Number(payload.chat_id));
+      if (update !== undefined) this.calls.get(update)?.push({ method, payload: { ...payload } });
+    });
+    try {
+      return await run();
+    } finally {
+      stop();
+    }
+  }
+
+  /** Called before the full bot handles an update. */
+  begin(update: Update): void {
+    this.calls.set(update.update_id, []);
+    const chatId = update.message?.chat.id ?? update.callback_query?.message?.chat.id;
+    if (chatId !== undefined) this.updateOfChat.set(chatId, update.update_id);
+    if (update.callback_query) this.updateOfQuery.set(update.callback_query.id, update.update_id);
+  }
+
+  callsFor(updateId: number): RecordedCall[] {
+    return this.calls.get(updateId) ?? [];
+  }
+}
+
+/**
+ * The floor: for each update, the very calls the full bot made for it (its screen's text and keyboard, pre-rendered),
+ * made again through grammY's API and the same fake, with nothing of ours in between.
+ */
+function createFloorBot(telegram: FakeTelegram, screens: ScreenRecorder): Bot {
+  const bot = new Bot(telegram.token, { botInfo: telegram.botInfo, client: { fetch: telegram.fetch } });
+  const raw = bot.api.raw as unknown as Record<string, (payload: Record<string, unknown>) => Promise<unknown>>;
+  bot.use(async (ctx) => {
+    for (const call of screens.callsFor(ctx.update.update_id)) await raw[call.method]!(call.payload);
   });
   return bot;
 }

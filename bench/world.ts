@@ -25,6 +25,8 @@ export interface WorldOptions {
   provider: { rateLimitPerSecond: number; latencyMs: number };
   /** Orders the fulfilment worker advances side by side (the shop's `workerConcurrency`). */
   workerConcurrency?: number;
+  /** Called as each Stripe webhook reaches the product's route, before it is handled. */
+  onStripeWebhook?: (rawBody: string) => void;
 }
 
 /** The product wired as `createApp` wires it, with every outside service replaced by its local stand-in. */
@@ -90,7 +92,11 @@ async function wire(options: WorldOptions, closers: (() => Promise<unknown> | vo
     },
   });
   // The product's own HTTP route receives what the Stripe stand-in posts.
-  const server = await listen(createServer({ db, logger: pino({ level: "silent" }), stripeWebhook: (raw, signature) => shop.handleStripeWebhook(raw, signature) }), { port: 0, host: "127.0.0.1" });
+  const stripeWebhook = (raw: string, signature: string | undefined) => {
+    options.onStripeWebhook?.(raw);
+    return shop.handleStripeWebhook(raw, signature);
+  };
+  const server = await listen(createServer({ db, logger: pino({ level: "silent" }), stripeWebhook }), { port: 0, host: "127.0.0.1" });
   closers.push(() => server.close());
   stripeSim.control.setWebhookUrl(`${server.url}/webhooks/stripe`);
   const bot = createBenchBot(options, db, catalogue, shop);

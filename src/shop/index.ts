@@ -199,6 +199,15 @@ export function createShop(deps: ShopDeps): Shop {
   });
   const handleEsimGoCallback = createCallbackHandler({ db, notifier, logger, apiKey: deps.esimgoApiKey, now });
 
+  /** Workers of this shop, woken when a payment made an order due rather than left to find it on their next poll. */
+  const workers = new Set<{ wake(): void }>();
+  async function applyPaymentEventAndWake(event: PaymentEvent): Promise<PaymentEventOutcome> {
+    const outcome = await applyPaymentEvent(event);
+    // Committed by now: a woken pass sees the order.
+    if (outcome === "applied") for (const worker of workers) worker.wake();
+    return outcome;
+  }
+
   async function handleStripeWebhook(rawBody: string, signature: string | undefined): Promise<WebhookOutcome> {
     const reading = payments.readWebhook(rawBody, signature);
     if (reading.kind === "refused") {
@@ -210,7 +219,7 @@ export function createShop(deps: ShopDeps): Shop {
       return "malformed";
     }
     try {
-      return await applyPaymentEvent(reading.event);
+      return await applyPaymentEventAndWake(reading.event);
     } catch (error) {
       // Nothing was committed: Stripe sends the event again.
       logger.error({ eventId: reading.event.eventId, type: reading.event.type, err: error }, "payment event could not be stored");
@@ -273,38 +282,60 @@ export function createShop(deps: ShopDeps): Shop {
     stats: operator.stats,
     balance: operator.balance,
     handleStripeWebhook,
-    applyPaymentEvent,
+    applyPaymentEvent: applyPaymentEventAndWake,
     starsPreCheckout: (input) => checkStarsPayable(db, input, now()),
     handleEsimGoCallback,
     eraseCustomer,
     customerUnreachable,
-    startWorker: () => startWorker(runDueOnce, settings.pollIntervalMs ?? 500, logger),
+    startWorker: () => {
+      const worker = startWorker(runDueOnce, settings.pollIntervalMs ?? 500, logger);
+      workers.add(worker);
+      return {
+        stop: async () => {
+          workers.delete(worker);
+          await worker.stop();
+        },
+      };
+    },
     runDueOnce,
   };
 }
 
-/** Runs passes back to back with a pause between them; stop() waits for the pass in flight. */
-function startWorker(runDueOnce: () => Promise<number>, pollIntervalMs: number, logger: Logger): { stop(): Promise<void> } {
+/**
+ * Runs passes back to back with a pause between them; stop() waits for the pass in flight. wake() ends the pause at
+ * once, or, during a pass, lets the next pass follow without one (what made an order due may have come too late for
+ * the pass in flight).
+ */
+function startWorker(runDueOnce: () => Promise<number>, pollIntervalMs: number, logger: Logger): { stop(): Promise<void>; wake(): void } {
   let running = true;
-  let wake: () => void = () => {};
+  let woken = false;
+  let endPause: () => void = () => {};
   const loop = (async () => {
     while (running) {
+      woken = false;
       try {
         await runDueOnce();
       } catch (error) {
         logger.error({ err: error }, "worker pass failed");
       }
       if (!running) break;
+      if (woken) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, pollIntervalMs);
-        wake = () => {
+        endPause = () => {
           clearTimeout(timer);
           resolve();
         };
       });
+      endPause = () => {};
     }
   })();
+  const wake = () => {
+    woken = true;
+    endPause();
+  };
   return {
+    wake,
     stop: async () => {
       running = false;
       wake();

@@ -1,0 +1,45 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
+import { BUNDLE, startHarness, type Harness } from "../helpers/shop.ts";
+
+/** Far longer than the test may take: a delivery inside it cannot have come from a poll. */
+const POLL_INTERVAL_MS = 10 * 60_000;
+
+async function waitFor(check: () => Promise<boolean>, limitMs: number): Promise<boolean> {
+  const giveUpAt = Date.now() + limitMs;
+  while (!(await check())) {
+    if (Date.now() > giveUpAt) return false;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return true;
+}
+
+describe.each(testDatabaseTargets())("the fulfilment worker on $kind", (target) => {
+  let database: TestDatabase;
+  let h: Harness;
+
+  afterEach(async () => {
+    await h?.close();
+    await database?.close();
+  });
+
+  it("delivers a paid order at once, without waiting for its next poll", async () => {
+    database = await target.create();
+    h = await startHarness(database, { settings: { pollIntervalMs: POLL_INTERVAL_MS } });
+    await h.seedBundle(BUNDLE);
+    const outcome = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE });
+    if (outcome.kind !== "link") throw new Error(outcome.kind);
+    const worker = h.shop.startWorker();
+    try {
+      // The worker's first pass finds nothing to do and starts its ten-minute pause.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await h.stripeSim.control.pay((await h.shop.order(outcome.orderId))!.stripe_session_id!);
+      const delivered = await waitFor(async () => (await h.shop.order(outcome.orderId))?.status === "delivered", 15_000);
+      expect(delivered).toBe(true);
+    } finally {
+      await worker.stop();
+    }
+    expect(h.notifier.customerNotices.filter((n) => n.notice.type === "esim_ready")).toHaveLength(1);
+    expect(h.esimSim.control.placedOrders()).toHaveLength(1);
+  });
+});
