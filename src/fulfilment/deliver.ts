@@ -39,7 +39,8 @@ async function markDelivered(lane: Lane, order: Order, deliveryError: string | n
   const delivered = await lane.moveTo(
     order,
     ["ready"],
-    { status: "delivered", delivered_at: deliveredAt, delivery_error: deliveryError, next_attempt_at: null, ...RELEASED },
+    // A failure the channel reported while the messages were going out (WhatsApp's status) is kept.
+    { status: "delivered", delivered_at: deliveredAt, ...(deliveryError ? { delivery_error: deliveryError } : {}), next_attempt_at: null, ...RELEASED },
     { type: "delivered", detail: deliveryError ? { deliveryError } : undefined },
   );
   if (!delivered) return DONE;

@@ -78,8 +78,9 @@ export async function transitionOrder(db: Kysely<Database>, orderId: number, tra
 }
 
 /**
- * A channel reported, after accepting it, that the customer's newest delivery since `since` never reached them: the
- * order keeps `delivered` (the eSIM is theirs, /myesims shows it) and gets the cause, once. Resolves its id, if any.
+ * A channel reported, after accepting it, that a message never reached the customer: their order being delivered
+ * right now (`ready`, its messages going out) or delivered since `since` keeps its way (the eSIM is theirs, /myesims
+ * shows it) and gets the cause, once. Resolves the order's id, if any.
  */
 export async function recordUndelivered(db: Kysely<Database>, customerId: number, since: Date, cause: string): Promise<number | undefined> {
   return db.transaction().execute(async (trx) => {
@@ -91,9 +92,8 @@ export async function recordUndelivered(db: Kysely<Database>, customerId: number
           .selectFrom("orders")
           .select("id")
           .where("customer_id", "=", customerId)
-          .where("status", "=", "delivered")
-          .where("delivered_at", ">=", since)
-          .orderBy("delivered_at", "desc")
+          .where((w) => w.or([w("status", "=", "ready"), w.and([w("status", "=", "delivered"), w("delivered_at", ">=", since)])]))
+          .orderBy("id", "desc")
           .limit(1),
       )
       .where("delivery_error", "is", null)
