@@ -8,8 +8,11 @@ import type { BotContext, FeatureDeps } from "./context.ts";
 import { setLanguage, telegramIdentity } from "./middleware.ts";
 import { show } from "./ui.ts";
 
-/** Tries to store a payment before giving up on it (it is then in the logs with its charge id, for a refund by hand). */
-const APPLY_ATTEMPTS = 3;
+/**
+ * Tries to store a payment for about 5 s (inside the webhook's 8 s) before giving the Stars back: Telegram never sends
+ * a confirmed update again, so a payment not stored now would be Stars kept with no order to show for them.
+ */
+const APPLY_ATTEMPTS = 5;
 const APPLY_RETRY_MS = 500;
 
 /**
@@ -57,15 +60,25 @@ export function starsPaymentsFeature(deps: { shop: Pick<Shop, "starsPreCheckout"
         ctx.logger.info({ chargeId: event.chargeId, outcome }, "payment in Stars received");
         return;
       } catch (error) {
-        if (attempt >= APPLY_ATTEMPTS) {
-          ctx.logger.fatal({ err: error, chargeId: event.chargeId, payer: event.payerId, amount: event.amount }, "a payment in Stars could not be stored: refund or apply it by hand");
-          throw error;
-        }
+        if (attempt >= APPLY_ATTEMPTS) return giveBack(ctx, event, error);
         await new Promise((resolve) => setTimeout(resolve, APPLY_RETRY_MS * attempt));
       }
     }
   });
   return feature;
+}
+
+/** A payment that could not be stored goes back to the payer at once; only if that fails too is it left to an operator. */
+async function giveBack(ctx: BotContext, event: StarsPaymentEvent, cause: unknown): Promise<void> {
+  const facts = { chargeId: event.chargeId, payer: event.payerId, amount: event.amount, payload: event.payload };
+  try {
+    await ctx.api.refundStarPayment(Number(event.payerId), event.chargeId);
+    ctx.logger.error({ err: cause, ...facts }, "a payment in Stars could not be stored; the Stars were given back");
+    await ctx.reply(ctx.t("stars-not-stored-refunded"));
+  } catch (error) {
+    ctx.logger.fatal({ err: error, cause, ...facts }, "a payment in Stars could not be stored nor given back: refund it by hand");
+    await ctx.reply(ctx.t("stars-not-stored"));
+  }
 }
 
 /** /paysupport: Telegram requires bots that take Stars to answer it. */

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SimMessage } from "@esim-shop/telegram-sim";
 import type { Order } from "../../src/db/schema.ts";
@@ -139,6 +140,25 @@ describe.each(testDatabaseTargets())("paying in Telegram Stars on $kind", (targe
     expect(await eventsOf(order.id, "payment_mismatch")).toBe(2);
     const refunds = h.telegram.calls("refundStarPayment").slice(refundsBefore).map((c) => c.payload.telegram_payment_charge_id);
     expect(refunds.sort()).toEqual(["stxforged1", "stxforged2", "stxforged3"]);
+  });
+
+  it("gives the Stars back at once when the payment cannot be stored (the database refuses it), and says so", async () => {
+    const user = h.user(8_008);
+    const { invoice, order } = await invoiceFor(user);
+    // The database fails every write of a payment event: what an outage looks like from here.
+    await sql`create function refuse_payment_events() returns trigger language plpgsql as $$ begin raise exception 'database unavailable'; end $$`.execute(database.db);
+    await sql`create trigger refuse_payment_events before insert on webhook_events for each row execute function refuse_payment_events()`.execute(database.db);
+    try {
+      const paid = await pay(user, invoice);
+      if (!paid.paid) throw new Error("not paid");
+      // After about 5 s of trying to store it.
+      await h.telegram.waitFor(user.chatId, (m) => textOf(m) === "We could not take your payment just now, so your Stars were given back. Please try again in a minute.", 15_000);
+      expect(h.telegram.starCharges().find((c) => c.chargeId === paid.chargeId)?.refunded).toBe(true);
+      expect(await orderNow(order.id)).toMatchObject({ status: "pending_payment", telegram_charge_id: null });
+    } finally {
+      await sql`drop trigger refuse_payment_events on webhook_events`.execute(database.db);
+      await sql`drop function refuse_payment_events()`.execute(database.db);
+    }
   });
 
   it("refunds in Stars on the operator's /refund and when fulfilment fails, once each", async () => {

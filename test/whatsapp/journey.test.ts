@@ -121,7 +121,7 @@ describe.each(DATABASE_KINDS)("buying an eSIM on WhatsApp on %s", (kind) => {
     shop.whatsapp.setUndeliverable(customer.id, "response");
     const { orderId, cause } = await payAndAwaitDeliveryFailure(ops, link);
     expect(cause).toMatch(/cannot be reached/);
-    const story = textOf(await ops.say(`/order ${orderId}`, (m) => textOf(m).includes(`#${orderId}`)));
+    const story = textOf(await ops.say(`/order ${orderId}`, (m) => textOf(m).includes(`🧾 Order #${orderId} ·`)));
     expect(story).toMatch(/delivered/);
     expect(shop.whatsapp.sent(customer.id).some((m) => m.content.type === "image")).toBe(false);
 
@@ -138,7 +138,7 @@ describe.each(DATABASE_KINDS)("buying an eSIM on WhatsApp on %s", (kind) => {
     shop.whatsapp.setUndeliverable(customer.id, "status");
     const { orderId, cause } = await payAndAwaitDeliveryFailure(ops, link);
     expect(cause).toMatch(/131026/);
-    const story = textOf(await ops.say(`/order ${orderId}`, (m) => textOf(m).includes(`#${orderId}`)));
+    const story = textOf(await ops.say(`/order ${orderId}`, (m) => textOf(m).includes(`🧾 Order #${orderId} ·`)));
     expect(story.match(/undelivered/g)).toHaveLength(1);
     // Every message of the delivery failed, yet the operator heard of it once.
     await new Promise((resolve) => setTimeout(resolve, 500));
