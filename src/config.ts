@@ -346,6 +346,9 @@ function crossChecks(raw: RawConfig): string[] {
   if (!simulated.esimgo && simulated.stripe) {
     problems.push("STRIPE_SECRET_KEY: a real eSIM Go key needs a real Stripe (set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET): real eSIMs must never be sold through a simulated checkout");
   }
+  if (raw.TELEGRAM_STARS === "on" && !simulated.esimgo && (simulated.telegram || isLocalHost(raw.TELEGRAM_API_ROOT))) {
+    problems.push("TELEGRAM_STARS: a real eSIM Go key needs the real Telegram to take Stars (TELEGRAM_BOT_TOKEN set, TELEGRAM_API_ROOT not on this machine): real eSIMs must never be sold for simulated Stars");
+  }
   if (raw.BOT_MODE === "webhook") {
     if (!raw.PUBLIC_URL) problems.push("PUBLIC_URL: required when BOT_MODE=webhook (Telegram posts to PUBLIC_URL/webhooks/telegram)");
     if (!raw.TELEGRAM_WEBHOOK_SECRET) problems.push("TELEGRAM_WEBHOOK_SECRET: required when BOT_MODE=webhook");

@@ -38,6 +38,15 @@ describe("configuration", () => {
     ]);
   });
 
+  it("refuses Stars paid at a simulated Telegram when the eSIMs are real", () => {
+    const starsProblem = expect.stringMatching(/^TELEGRAM_STARS: a real eSIM Go key needs the real Telegram/);
+    const realShop = { ESIMGO_API_KEY: REAL.ESIMGO_API_KEY, STRIPE_SECRET_KEY: "sk_test_a1", STRIPE_WEBHOOK_SECRET: "whsec_x1", TELEGRAM_STARS: "on" };
+    expect(problemsOf(realShop)).toEqual([starsProblem]);
+    expect(problemsOf({ ...realShop, TELEGRAM_BOT_TOKEN: REAL.TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT: "http://127.0.0.1:8081" })).toEqual([starsProblem]);
+    expect(problemsOf({ ...realShop, TELEGRAM_BOT_TOKEN: REAL.TELEGRAM_BOT_TOKEN })).toEqual([]);
+    expect(problemsOf({ TELEGRAM_STARS: "on" })).toEqual([]);
+  });
+
   it("starts with nothing set: every outside part simulated, documented defaults", () => {
     const config = parseConfig({});
     expect(simulatedParts(config)).toEqual({ database: true, esimgo: true, stripe: true, telegram: true, whatsapp: false });

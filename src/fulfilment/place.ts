@@ -32,6 +32,9 @@ function orderItems(order: Order): OrderItem[] {
 }
 
 /** What `placing` records while a POST /orders may be running: no end, no answer yet. */
+/** How long after a 500 on POST /orders the order list is read before placing again. */
+const SERVER_ERROR_GRACE_MS = 8_000;
+
 export const POST_IN_FLIGHT = { placing_ended_at: null, placing_answered: false } as const;
 
 /** POST /orders for an order in `placing`; never called twice for one attempt (reconciliation decides on a re-POST). */
@@ -65,10 +68,12 @@ async function onPlaceError(lane: Lane, order: Order, error: unknown): Promise<S
   // was refused before any work, and a 500 is eSIM Go's own answer that the request ended in an error: look again at
   // once (after a 429's wait). A 503 "Processing", a gateway's 502/504 or a timeout may still become an order there:
   // look once the grace has passed, counted from now (the request ended only now).
+  // A 500 still gets a few seconds: an order written just before the error shows in the order list by then.
   const status = error instanceof EsimGoError ? (error.status ?? 0) : 0;
   const answered = (status >= 400 && status < 500) || status === 500;
   const refusedFor = error instanceof EsimGoError ? (error.retryAfterMs ?? 0) : 0;
-  const wait = answered ? Math.max(lane.settings.retryBaseMs, refusedFor) : Math.max(lane.settings.reconcileGraceSeconds * 1000, lane.settings.retryBaseMs);
+  const shortGrace = status === 500 ? SERVER_ERROR_GRACE_MS : 0;
+  const wait = answered ? Math.max(lane.settings.retryBaseMs, refusedFor, shortGrace) : Math.max(lane.settings.reconcileGraceSeconds * 1000, lane.settings.retryBaseMs);
   await lane.scheduleRetry(order, error, { atMs: wait, also: { placing_ended_at: lane.deps.now(), placing_answered: answered } });
   return DONE;
 }

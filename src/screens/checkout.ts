@@ -35,9 +35,11 @@ export function starsInvoiceCopy(ui: Ui, outcome: StoredStarsInvoice, plan: stri
   };
 }
 
+/** Telegram counts UTF-16 units; a cut never splits an emoji's surrogate pair. */
 function clip(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join("")}…`;
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  return `${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
 }
 
 /** Why Telegram must not take the Stars (the pre-checkout refused), in the payer's language. */
