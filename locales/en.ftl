@@ -289,7 +289,10 @@ alert-refund =
     💸 Order #{ $order }: refund of { $amount } { $status ->
         [succeeded] done
         [pending] under way
-       *[failed] FAILED: refund it by hand in Stripe
+       *[failed] FAILED: { $method ->
+            [stars] refund the Stars by hand (refundStarPayment with the user and charge in the cause)
+           *[card] refund it by hand in Stripe
+        }
     }. Cause: { $cause }
 alert-low-balance = 🪫 Low eSIM Go balance: { $balance } (threshold { $threshold }).
 alert-bundle-unavailable = 🚫 Bundle { $bundle } could not be sold: { $cause }

@@ -297,7 +297,10 @@ alert-refund =
     💸 Заказ №{ $order }: возврат { $amount } { $status ->
         [succeeded] выполнен
         [pending] в процессе
-       *[failed] НЕ УДАЛСЯ: верните деньги вручную в Stripe
+       *[failed] НЕ УДАЛСЯ: { $method ->
+            [stars] верните звёзды вручную (refundStarPayment с пользователем и платежом из причины)
+           *[card] верните деньги вручную в Stripe
+        }
     }. Причина: { $cause }
 alert-low-balance = 🪫 Низкий баланс eSIM Go: { $balance } (порог { $threshold }).
 alert-bundle-unavailable = 🚫 Тариф { $bundle } не удалось продать: { $cause }

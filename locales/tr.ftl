@@ -276,7 +276,10 @@ alert-refund =
     💸 Sipariş #{ $order }: { $amount } tutarındaki iade { $status ->
         [succeeded] tamamlandı
         [pending] sürüyor
-       *[failed] BAŞARISIZ: Stripe'ta elle iade edin
+       *[failed] BAŞARISIZ: { $method ->
+            [stars] yıldızları elle iade edin (nedendeki kullanıcı ve ödeme ile refundStarPayment)
+           *[card] Stripe'ta elle iade edin
+        }
     }. Neden: { $cause }
 alert-low-balance = 🪫 eSIM Go bakiyesi düşük: { $balance } (eşik { $threshold }).
 alert-bundle-unavailable = 🚫 { $bundle } paketi satılamadı: { $cause }

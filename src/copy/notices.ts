@@ -49,7 +49,7 @@ export function renderAlert(alert: AdminAlert, language: Language): string {
     case "awaiting_balance":
       return t("alert-awaiting-balance", { order: String(alert.orderId), needed: money(alert.neededMinor, alert.currency), balance: money(alert.balanceMinor, alert.currency) });
     case "refund":
-      return t("alert-refund", { order: String(alert.orderId), amount: money(alert.amountMinor, alert.currency), status: alert.status, cause: alert.cause });
+      return t("alert-refund", { order: String(alert.orderId), amount: money(alert.amountMinor, alert.currency), status: alert.status, method: alert.currency === "XTR" ? "stars" : "card", cause: alert.cause });
     case "low_balance":
       return t("alert-low-balance", { balance: money(alert.balanceMinor, alert.currency), threshold: money(alert.thresholdMinor, alert.currency) });
     case "bundle_unavailable":

@@ -107,12 +107,9 @@ export function createRefunder(deps: RefunderDeps): Refunder {
       if (!deps.stars) throw new StarRefundRefusedError("NO_TELEGRAM", "the Telegram channel is not running, so Stars cannot be refunded");
       await deps.stars.refund(payerId, chargeId);
     } catch (error) {
+      // Only this bot can refund its Stars: "already refunded" is an earlier call of ours whose outcome was not recorded.
+      if (error instanceof StarRefundRefusedError && error.code === STARS_ALREADY_REFUNDED) return settleStars(order, chargeId, cause, reason);
       if (error instanceof StarRefundRefusedError) {
-        if (error.code === STARS_ALREADY_REFUNDED) {
-          await markRefundedElsewhere(deps.db, order.id, deps.now());
-          await alertAdmins(order, "succeeded", `order ${order.id}: ${cause}; Telegram says the Stars were refunded already (${error.code})`);
-          return;
-        }
         if (await markRefundFailed(deps.db, order.id, `Telegram refused the refund in Stars: ${error.code}: ${error.message}`, `refused:${error.code}`)) {
           await alertAdmins(order, "failed", `order ${order.id}: ${cause}; Telegram refused the refund in Stars (${error.code})`);
         }
@@ -123,6 +120,11 @@ export function createRefunder(deps: RefunderDeps): Refunder {
       if (attempt === 1) await alertAdmins(order, "pending", `order ${order.id}: ${cause}; refund in Stars failed (${causeOf(error)}), retrying`);
       return;
     }
+    return settleStars(order, chargeId, cause, reason);
+  }
+
+  /** The Stars are back with the payer: recorded, the customer and the admins told. */
+  async function settleStars(order: Order, chargeId: string, cause: string, reason: RefundReason): Promise<void> {
     const amount = order.stars_amount ?? 0;
     await recordRefundCreated(deps.db, order.id, { refundId: `stars:${chargeId}`, status: "succeeded", amountMinor: order.price_minor, currency: order.currency });
     try {

@@ -18,7 +18,7 @@ const VARIABLES = {
   status: "delivered", usage: "u", remaining: "1 GB", initial: "2 GB", time: "12:00", policy: "POLICY", contact: "@help", smdp: "rsp.example",
   matching: "ABC", reason: "r", cost: "$1", seconds: 3, cause: "boom", retry: "yes", needed: "$1", balance: "$9", threshold: "$5",
   "cheapest-count": 1, cheapest: "$1", "median-count": 2, median: "$2", id: "1", at: "now", customer: "7", kind: "new", created: "now",
-  reference: "ref", stars: "384 ⭐", attempts: 1, error: "none", refund: "none", type: "placed", detail: "ok", period: "Today", sales: 1, revenue: "$1", margin: "$1",
+  reference: "ref", stars: "384 ⭐", attempts: 1, error: "none", refund: "none", type: "placed", detail: "ok", method: "card", period: "Today", sales: 1, revenue: "$1", margin: "$1",
 };
 
 // Messages made only of placeholders and symbols read the same in every language.

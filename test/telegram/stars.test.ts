@@ -142,6 +142,23 @@ describe.each(testDatabaseTargets())("paying in Telegram Stars on $kind", (targe
     expect(refunds.sort()).toEqual(["stxforged1", "stxforged2", "stxforged3"]);
   });
 
+  it("a refund whose earlier call went through unrecorded (Telegram: already refunded) is settled and the customer told", async () => {
+    const admin = h.user(ADMIN);
+    const customer = h.user(8_009);
+    const { invoice, order } = await invoiceFor(customer);
+    const paid = await pay(customer, invoice);
+    if (!paid.paid) throw new Error("not paid");
+    expect(await h.telegram.handled(paid.updateId)).toBe(true);
+    // An earlier refund call of the shop reached Telegram, but its outcome never reached the database.
+    await h.bot.api.refundStarPayment(customer.profile.id, paid.chargeId);
+
+    const before = admin.lastMessageId();
+    await h.telegram.sendText(admin.profile, `/refund ${order.id}`);
+    await admin.waitFor((m) => m.message_id > before && textOf(m) === `💸 Refund of order #${order.id} started.`);
+    expect(await orderNow(order.id)).toMatchObject({ status: "failed", refund_status: "succeeded", refund_id: `stars:${paid.chargeId}` });
+    await customer.waitFor((m) => textOf(m).includes(`Order #${order.id}: we refunded ${order.stars_amount} ⭐.`));
+  });
+
   it("gives the Stars back at once when the payment cannot be stored (the database refuses it), and says so", async () => {
     const user = h.user(8_008);
     const { invoice, order } = await invoiceFor(user);
