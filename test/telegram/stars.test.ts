@@ -159,6 +159,21 @@ describe.each(testDatabaseTargets())("paying in Telegram Stars on $kind", (targe
     await customer.waitFor((m) => textOf(m).includes(`Order #${order.id}: we refunded ${order.stars_amount} ⭐.`));
   });
 
+  it("an expired invoice's 'new one' button gives a new invoice in Stars, not a card link", async () => {
+    const user = h.user(8_010);
+    const { order } = await invoiceFor(user);
+    await database.db.updateTable("orders").set({ stars_expires_at: new Date(Date.now() - 5 * 60_000) }).where("id", "=", order.id).execute();
+    await h.shop.runDueOnce();
+    const notice = await user.waitFor((m) => buttonsOf(m).some((b) => b.callback_data === `a:${order.id}`));
+    const before = user.lastMessageId();
+    await user.press(notice, `a:${order.id}`);
+    const invoice = await user.waitFor((m) => m.message_id > before && m.invoice !== undefined);
+    const renewed = await latestOrderOf(database.db, user.profile.id);
+    expect(renewed).toMatchObject({ payment_method: "stars", status: "pending_payment", stripe_session_id: null });
+    expect(renewed.id).not.toBe(order.id);
+    expect(invoice.invoice).toMatchObject({ currency: "XTR", payload: renewed.stars_payload });
+  });
+
   it("gives the Stars back at once when the payment cannot be stored (the database refuses it), and says so", async () => {
     const user = h.user(8_008);
     const { invoice, order } = await invoiceFor(user);

@@ -74,6 +74,8 @@ async function payAgain(ctx: BotContext, deps: FeatureDeps, orderId: number): Pr
     bundleName: bundle.name,
     plan: planTitle(bundle, bundle.countries[0] ?? "", ctx.t, ctx.language),
     shownPriceMinor: order.price_minor,
+    // The way the customer chose before: a Stars buyer may have no card to pay a link with.
+    method: order.payment_method === "stars" && deps.settings.stars ? "stars" : "card",
     ...(order.target_iccid ? { targetIccid: order.target_iccid } : {}),
   });
 }
