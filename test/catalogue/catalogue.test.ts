@@ -290,8 +290,11 @@ describe.each(testDatabaseTargets())("catalogue on $kind", (target) => {
       const shop = catalogue({ maxAgeMs: 0 });
       const periodic = shop.startPeriodicSync();
       vi.advanceTimersToNextTimer();
-      await vi.waitFor(async () => expect((await syncRows()).map((s) => s.ok)).toEqual([true]));
-      expect(shop.isAvailable()).toBe(true);
+      // The sync's row is written just before the catalogue is loaded into memory: wait for both.
+      await vi.waitFor(async () => {
+        expect((await syncRows()).map((s) => s.ok)).toEqual([true]);
+        expect(shop.isAvailable()).toBe(true);
+      });
 
       periodic.stop();
       vi.advanceTimersByTime(60 * 60_000);
