@@ -1,8 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Order } from "../../src/db/schema.ts";
+import { createCatalogue } from "../../src/catalogue/index.ts";
+import { translatorFor } from "../../src/copy/index.ts";
 import { renderAlert } from "../../src/copy/notices.ts";
+import { createScreenCache, runAdminCommand } from "../../src/screens/index.ts";
 import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
-import { BUNDLE, startHarness, type Harness } from "../helpers/shop.ts";
+import { BUNDLE, shopSettings, silentLogger, startHarness, type Harness } from "../helpers/shop.ts";
 
 /** Promotion codes and Adaptive Pricing through Stripe's stand-in: what was paid is recorded, checked and refunded. */
 describe.each(testDatabaseTargets())("discounts and the buyer's currency on $kind", (target) => {
@@ -30,6 +33,15 @@ describe.each(testDatabaseTargets())("discounts and the buyer's currency on $kin
     const outcome = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE });
     if (outcome.kind !== "link") throw new Error(`checkout answered ${outcome.kind}`);
     return order(outcome.orderId);
+  }
+
+  /** What an admin reads after /stats (in English). */
+  async function statsScreen(): Promise<string> {
+    const catalogue = createCatalogue({ db: h.db, esimgo: h.esimgo, notifier: h.notifier, logger: silentLogger, pricing: shopSettings().pricing, maxAgeMs: 3_600_000 });
+    const deps = { catalogue, shop: h.shop, screens: createScreenCache(() => catalogue.revision()), settings: { pageSize: 8, refundPolicy: "", lowBalanceThresholdMinor: 0 } };
+    const told: string[] = [];
+    await runAdminCommand({ t: translatorFor("en"), language: "en" }, deps, silentLogger, "stats", "", async (text) => told.push(text));
+    return told.join("\n");
   }
 
   async function pay(created: Order, options: { promotionCode?: string; presentmentCurrency?: string; fxRate?: number }): Promise<Order> {
@@ -61,6 +73,11 @@ describe.each(testDatabaseTargets())("discounts and the buyer's currency on $kin
       costMinor: created.provider_cost_minor,
       marginMinor: created.price_minor - discount - created.provider_cost_minor,
     });
+    const dollars = (minor: number) => `$${(minor / 100).toFixed(2)}`;
+    const screen = await statsScreen();
+    expect(screen).toContain(`Today: 1 sales · revenue ${dollars(created.price_minor - discount)}`);
+    expect(screen).toContain(`margin ${dollars(created.price_minor - discount - created.provider_cost_minor)}`);
+    expect(screen).toContain(`Today: promotion codes took ${dollars(discount)} off 1 sales`);
   });
 
   it("a discount that takes the sale below cost is fulfilled and alerts the admins once", async () => {
@@ -83,7 +100,15 @@ describe.each(testDatabaseTargets())("discounts and the buyer's currency on $kin
     await h.driveUntil(async () => (await order(created.id)).status === "delivered");
   });
 
-  it("a session paid in EUR with Adaptive Pricing is fulfilled, and refunded in the order's currency for its price", async () => {
+  it("a session paid in EUR with Adaptive Pricing is fulfilled and counted in the order's currency", async () => {
+    const created = await openOrder();
+    const paid = await pay(created, { presentmentCurrency: "eur", fxRate: 0.9 });
+    expect(paid).toMatchObject({ status: "paid", paid_minor: created.price_minor, presentment_minor: Math.round(created.price_minor * 0.9), presentment_currency: "EUR" });
+    await h.driveUntil(async () => (await order(created.id)).status === "delivered");
+    expect((await h.shop.stats()).find((row) => row.period === "today")).toMatchObject({ sales: 1, revenueMinor: created.price_minor, discountMinor: 0, currency: created.currency });
+  });
+
+  it("a session paid in EUR with Adaptive Pricing is refunded in the order's currency for its price", async () => {
     const created = await openOrder();
     h.esimSim.control.setBalance(0);
     const paid = await pay(created, { presentmentCurrency: "eur", fxRate: 0.9 });
