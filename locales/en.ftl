@@ -277,6 +277,11 @@ notice-usage-100 = 🚫 You have used all the data of { $bundle }. Top up to kee
 ## Operator alerts
 
 alert-sale = 💰 Sale: order #{ $order } · { $bundle } · { $price } (cost { $cost })
+alert-discount-below-margin =
+    🏷️ Order #{ $order }: a promotion code took the sale { $below ->
+        [cost] below cost
+       *[margin] below the minimum margin
+    }: paid { $paid } (discount { $discount }), cost { $cost }, margin { $margin } (minimum { $minimum }). The order is fulfilled; check the promotion in Stripe.
 alert-delivered = 📦 Order #{ $order } delivered in { $seconds } s
 alert-fulfilment-failed =
     ⚠️ Order #{ $order }: fulfilment failed: { $cause }
@@ -338,6 +343,7 @@ admin-refund-not-refundable = Order #{ $id } cannot be refunded in its current s
 admin-refund-busy = Order #{ $id } is being placed at eSIM Go right now. Check its story with /order { $id } in a minute, then refund if no eSIM was bought.
 admin-stats-title = 📊 Sales (delivered orders):
 admin-stats-line = { $period }: { $sales } sales · revenue { $revenue } · cost { $cost } · margin { $margin }
+admin-stats-discounts = { $period }: promotion codes took { $discount } off { $sales } sales; revenue and margin above are after discounts
 period-today = Today
 period-7d = 7 days
 period-30d = 30 days

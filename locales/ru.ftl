@@ -285,6 +285,11 @@ notice-usage-100 = 🚫 Трафик тарифа { $bundle } закончилс
 ## Оповещения оператора
 
 alert-sale = 💰 Продажа: заказ №{ $order } · { $bundle } · { $price } (себестоимость { $cost })
+alert-discount-below-margin =
+    🏷️ Заказ №{ $order }: промокод опустил продажу { $below ->
+        [cost] ниже себестоимости
+       *[margin] ниже минимальной маржи
+    }: оплачено { $paid } (скидка { $discount }), себестоимость { $cost }, маржа { $margin } (минимум { $minimum }). Заказ выполняется; проверьте промоакцию в Stripe.
 alert-delivered = 📦 Заказ №{ $order } выдан за { $seconds } с
 alert-fulfilment-failed =
     ⚠️ Заказ №{ $order }: ошибка выполнения: { $cause }
@@ -346,6 +351,7 @@ admin-refund-not-refundable = Заказ №{ $id } нельзя вернуть 
 admin-refund-busy = Заказ №{ $id } прямо сейчас оформляется в eSIM Go. Через минуту проверьте его историю командой /order { $id } и сделайте возврат, если eSIM не куплена.
 admin-stats-title = 📊 Продажи (выданные заказы):
 admin-stats-line = { $period }: продаж { $sales } · выручка { $revenue } · себестоимость { $cost } · маржа { $margin }
+admin-stats-discounts = { $period }: промокоды дали скидку { $discount } на { $sales } продаж; выручка и маржа выше указаны после скидок
 period-today = Сегодня
 period-7d = 7 дней
 period-30d = 30 дней

@@ -264,6 +264,11 @@ notice-usage-100 = 🚫 { $bundle } paketinin verisi bitti. Mobil veriyi kullanm
 ## Operatör uyarıları
 
 alert-sale = 💰 Satış: sipariş #{ $order } · { $bundle } · { $price } (maliyet { $cost })
+alert-discount-below-margin =
+    🏷️ Sipariş #{ $order }: bir promosyon kodu satışı { $below ->
+        [cost] maliyetin altına
+       *[margin] asgari kâr marjının altına
+    } düşürdü: ödenen { $paid } (indirim { $discount }), maliyet { $cost }, kâr { $margin } (asgari { $minimum }). Sipariş teslim ediliyor; Stripe'taki promosyonu kontrol edin.
 alert-delivered = 📦 Sipariş #{ $order } { $seconds } sn içinde teslim edildi
 alert-fulfilment-failed =
     ⚠️ Sipariş #{ $order }: teslimat hazırlığı başarısız: { $cause }
@@ -325,6 +330,7 @@ admin-refund-not-refundable = #{ $id } numaralı sipariş mevcut durumunda iade 
 admin-refund-busy = #{ $id } numaralı sipariş şu anda eSIM Go'da veriliyor. Bir dakika sonra /order { $id } ile geçmişine bakın; eSIM alınmadıysa iade edin.
 admin-stats-title = 📊 Satışlar (teslim edilen siparişler):
 admin-stats-line = { $period }: { $sales } satış · ciro { $revenue } · maliyet { $cost } · kâr { $margin }
+admin-stats-discounts = { $period }: promosyon kodları { $sales } satışta { $discount } indirim yaptı; yukarıdaki ciro ve kâr indirimler sonrasıdır
 period-today = Bugün
 period-7d = 7 gün
 period-30d = 30 gün

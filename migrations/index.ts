@@ -6,6 +6,7 @@ import * as placingEnded from "./0004_placing_ended.ts";
 import * as privacy from "./0005_privacy.ts";
 import * as whatsappPendingClaims from "./0006_whatsapp_pending_claims.ts";
 import * as telegramStars from "./0007_telegram_stars.ts";
+import * as paidAmounts from "./0008_paid_amounts.ts";
 
 // Forward-only: migrations are listed here in order and never edited once released.
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   "0005_privacy": privacy,
   "0006_whatsapp_pending_claims": whatsappPendingClaims,
   "0007_telegram_stars": telegramStars,
+  "0008_paid_amounts": paidAmounts,
 };

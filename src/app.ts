@@ -82,7 +82,12 @@ async function wire(config: Config, endpoints: Endpoints, logger: Logger, option
     payments: createPayments({
       secretKey: endpoints.stripe.secretKey,
       ...(endpoints.stripe.apiUrl ? { apiUrl: endpoints.stripe.apiUrl } : {}),
-      settings: { checkoutExpiryMinutes: config.checkoutExpiryMinutes, webhookSecret: endpoints.stripe.webhookSecret },
+      settings: {
+        checkoutExpiryMinutes: config.checkoutExpiryMinutes,
+        webhookSecret: endpoints.stripe.webhookSecret,
+        allowPromotionCodes: config.checkout.promotionCodes,
+        adaptivePricing: config.checkout.adaptivePricing,
+      },
     }),
     ...starRefundsOf(parts),
     returnUrls: (channel, orderId) => {

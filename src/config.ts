@@ -95,6 +95,8 @@ const schema = z.object({
   ),
   STRIPE_WEBHOOK_SECRET: z.preprocess(emptyAsUndefined, z.string().regex(/^whsec_\S+$/, "expected a webhook signing secret (whsec_...)").optional()),
   STRIPE_API_URL: url("a Stripe-compatible API host, e.g. stripe-mock").optional(),
+  STRIPE_PROMOTION_CODES: z.preprocess(emptyAsUndefined, z.enum(["on", "off"], { error: "expected on or off" }).default("off")),
+  STRIPE_ADAPTIVE_PRICING: z.preprocess(emptyAsUndefined, z.enum(["on", "off"], { error: "expected on or off" }).default("off")),
   PORT: integer("a port number 0-65535", 0, 65535).default(3000),
   HOST: z.preprocess(emptyAsUndefined, z.string().default("0.0.0.0")),
   LOG_LEVEL: z.preprocess(
@@ -207,6 +209,8 @@ export interface Config {
   logLevel: RawConfig["LOG_LEVEL"];
   pricing: { markupPercent: number; fixedFeeMinor: number; minMarginMinor: number; rounding: "none" | "99" };
   checkoutExpiryMinutes: number;
+  /** Checkout options: the buyer may enter a promotion code; the buyer may pay in a local currency (Adaptive Pricing). */
+  checkout: { promotionCodes: boolean; adaptivePricing: boolean };
   fulfilmentDeadlineMinutes: number;
   catalogueMaxAgeMs: number;
   lowBalanceThresholdMinor: number;
@@ -275,6 +279,7 @@ function toConfig(raw: RawConfig): Config {
       rounding: raw.PRICE_ROUNDING,
     },
     checkoutExpiryMinutes: raw.CHECKOUT_EXPIRY_MINUTES,
+    checkout: { promotionCodes: raw.STRIPE_PROMOTION_CODES === "on", adaptivePricing: raw.STRIPE_ADAPTIVE_PRICING === "on" },
     fulfilmentDeadlineMinutes: raw.FULFILMENT_DEADLINE_MINUTES,
     catalogueMaxAgeMs: Math.round(raw.CATALOGUE_MAX_AGE_HOURS * 3_600_000),
     lowBalanceThresholdMinor: raw.LOW_BALANCE_THRESHOLD,

@@ -38,6 +38,12 @@ describe("configuration", () => {
     ]);
   });
 
+  it("reads the Checkout options: promotion codes and Adaptive Pricing, off by default, a bad value named", () => {
+    expect(parseConfig({}).checkout).toEqual({ promotionCodes: false, adaptivePricing: false });
+    expect(parseConfig({ STRIPE_PROMOTION_CODES: "on", STRIPE_ADAPTIVE_PRICING: "on" }).checkout).toEqual({ promotionCodes: true, adaptivePricing: true });
+    expect(problemsOf({ STRIPE_PROMOTION_CODES: "yes", STRIPE_ADAPTIVE_PRICING: "1" })).toEqual(["STRIPE_PROMOTION_CODES: expected on or off", "STRIPE_ADAPTIVE_PRICING: expected on or off"]);
+  });
+
   it("refuses Stars paid at a simulated Telegram when the eSIMs are real", () => {
     const starsProblem = expect.stringMatching(/^TELEGRAM_STARS: a real eSIM Go key needs the real Telegram/);
     const realShop = { ESIMGO_API_KEY: REAL.ESIMGO_API_KEY, STRIPE_SECRET_KEY: "sk_test_a1", STRIPE_WEBHOOK_SECRET: "whsec_x1", TELEGRAM_STARS: "on" };

@@ -42,6 +42,16 @@ export function renderAlert(alert: AdminAlert, language: Language): string {
   switch (alert.type) {
     case "sale":
       return t("alert-sale", { order: String(alert.orderId), bundle: alert.bundleName, price: money(alert.priceMinor, alert.currency), cost: money(alert.costMinor, alert.currency) });
+    case "discount_below_margin":
+      return t("alert-discount-below-margin", {
+        order: String(alert.orderId),
+        paid: money(alert.paidMinor, alert.currency),
+        discount: money(alert.discountMinor, alert.currency),
+        cost: money(alert.costMinor, alert.currency),
+        margin: money(alert.paidMinor - alert.costMinor, alert.currency),
+        minimum: money(alert.minMarginMinor, alert.currency),
+        below: alert.paidMinor < alert.costMinor ? "cost" : "margin",
+      });
     case "delivered":
       return t("alert-delivered", { order: String(alert.orderId), seconds: Math.round(alert.seconds) });
     case "fulfilment_failed":

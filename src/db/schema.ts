@@ -67,7 +67,8 @@ export type OrderEventType =
   | "refund_failed"
   | "refund_partial"
   | "charge_refunded"
-  | "stars_invoice";
+  | "stars_invoice"
+  | "discount_below_margin";
 
 export interface CustomersTable {
   id: Generated<number>;
@@ -167,6 +168,13 @@ export interface OrdersTable {
   telegram_charge_id: string | null;
   /** The Telegram user id that paid (a refund in Stars goes back to them). */
   telegram_payer_id: string | null;
+  /** What the buyer paid, in the order's currency: the price less a promotion code's discount; null before payment. */
+  paid_minor: number | null;
+  /** The discount Stripe applied (a promotion code), in the order's currency. */
+  discount_minor: Generated<number>;
+  /** Adaptive Pricing: what the buyer paid in their own currency (the order is reconciled in its own). */
+  presentment_minor: number | null;
+  presentment_currency: string | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }

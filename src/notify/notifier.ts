@@ -29,6 +29,7 @@ export type CustomerNotice =
 
 export type AdminAlert =
   | { type: "sale"; orderId: number; bundleName: string; priceMinor: number; currency: string; costMinor: number }
+  | { type: "discount_below_margin"; orderId: number; paidMinor: number; discountMinor: number; costMinor: number; minMarginMinor: number; currency: string }
   | { type: "delivered"; orderId: number; seconds: number }
   | { type: "fulfilment_failed"; orderId: number; cause: string; willRetry: boolean }
   | { type: "awaiting_balance"; orderId: number; balanceMinor?: number; neededMinor: number; currency: string }

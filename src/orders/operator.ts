@@ -8,7 +8,12 @@ export interface StatsRow {
   sales: number;
   revenueMinor: number;
   costMinor: number;
+  /** After discounts: what was paid less the provider cost. */
   marginMinor: number;
+  /** Promotion codes' discounts; `revenueMinor` is what was paid, after them. */
+  discountMinor: number;
+  /** Sales with a discount. */
+  discountedSales: number;
   currency: string;
 }
 
@@ -122,7 +127,9 @@ async function stats(db: Kysely<Database>, now: Date): Promise<StatsRow[]> {
       .select([
         "currency",
         sql<number>`count(*)::int`.as("sales"),
-        sql<number>`coalesce(sum(price_minor), 0)::bigint`.as("revenue"),
+        sql<number>`coalesce(sum(coalesce(paid_minor, price_minor)), 0)::bigint`.as("revenue"),
+        sql<number>`coalesce(sum(discount_minor), 0)::bigint`.as("discount"),
+        sql<number>`count(*) filter (where discount_minor > 0)::int`.as("discounted"),
         sql<number>`coalesce(sum(provider_cost_minor), 0)::bigint`.as("cost"),
       ])
       .where("status", "=", "delivered")
@@ -131,11 +138,20 @@ async function stats(db: Kysely<Database>, now: Date): Promise<StatsRow[]> {
       .where((eb) => eb.or([eb("refund_status", "is", null), eb("refund_status", "!=", "succeeded")]))
       .groupBy("currency")
       .execute();
-    if (sums.length === 0) rows.push({ period, sales: 0, revenueMinor: 0, costMinor: 0, marginMinor: 0, currency: fallbackCurrency });
+    if (sums.length === 0) rows.push({ period, sales: 0, revenueMinor: 0, costMinor: 0, marginMinor: 0, discountMinor: 0, discountedSales: 0, currency: fallbackCurrency });
     for (const sum of sums) {
       const revenue = Number(sum.revenue);
       const cost = Number(sum.cost);
-      rows.push({ period, sales: Number(sum.sales), revenueMinor: revenue, costMinor: cost, marginMinor: revenue - cost, currency: sum.currency });
+      rows.push({
+        period,
+        sales: Number(sum.sales),
+        revenueMinor: revenue,
+        costMinor: cost,
+        marginMinor: revenue - cost,
+        discountMinor: Number(sum.discount),
+        discountedSales: Number(sum.discounted),
+        currency: sum.currency,
+      });
     }
   }
   return rows;

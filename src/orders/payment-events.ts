@@ -14,6 +14,8 @@ export interface PaymentEventDeps {
   logger: Logger;
   now: () => Date;
   fulfilmentDeadlineMinutes: number;
+  /** The minimum margin per sale (PRICE_MIN_MARGIN): a discounted payment below it is told to the admins. */
+  minMarginMinor?: number;
   /** Refunds a second payment for an order that was already paid (two sessions raced). */
   refundDuplicatePayment(orderId: number, paymentIntentId: string, amountMinor: number): Promise<void>;
   /** Gives back a payment in Stars that pays no order (paid already, another payer, another amount, no such order). */
@@ -191,11 +193,13 @@ async function onProcessing(deps: PaymentEventDeps, trx: Transaction<Database>, 
 async function onPaid(deps: PaymentEventDeps, trx: Transaction<Database>, event: Of<"paid">): Promise<AfterCommit> {
   const { order, after } = await orderOfSession(deps, trx, event);
   if (!order) return after;
-  if (event.amountMinor !== order.price_minor || event.currency?.toUpperCase() !== order.currency.toUpperCase() || !event.paymentIntentId) {
-    await appendOrderEvent(trx, order.id, "payment_mismatch", { sessionId: event.sessionId, amount: event.amountMinor, currency: event.currency });
-    const cause = `order ${order.id}: session ${event.sessionId} paid ${event.amountMinor} ${event.currency} but the order is ${order.price_minor} ${order.currency}; not fulfilled`;
+  if (!paysOrder(event, order) || !event.paymentIntentId || event.amountMinor === null) {
+    await appendOrderEvent(trx, order.id, "payment_mismatch", { sessionId: event.sessionId, amount: event.amountMinor, subtotal: event.subtotalMinor, discount: event.discountMinor, currency: event.currency });
+    const discount = event.discountMinor > 0 ? ` (subtotal ${event.subtotalMinor ?? "?"}, discount ${event.discountMinor})` : "";
+    const cause = `order ${order.id}: session ${event.sessionId} paid ${event.amountMinor} ${event.currency}${discount} but the order is ${order.price_minor} ${order.currency}; not fulfilled`;
     return { admins: [{ type: "fulfilment_failed", orderId: order.id, cause, willRetry: false }] };
   }
+  const paidMinor = event.amountMinor;
   const now = deps.now();
   const set: OrderUpdate = {
     status: "paid",
@@ -205,13 +209,27 @@ async function onPaid(deps: PaymentEventDeps, trx: Transaction<Database>, event:
     attempts: 0,
     stripe_session_id: event.sessionId,
     stripe_payment_intent_id: event.paymentIntentId,
+    paid_minor: paidMinor,
+    discount_minor: event.discountMinor,
+    presentment_minor: event.presentment?.amountMinor ?? null,
+    presentment_currency: event.presentment?.currency ?? null,
   };
-  const paid = await transitionWithin(trx, order.id, { from: ["pending_payment", "expired", "payment_processing"], set, event: { type: "paid", detail: { sessionId: event.sessionId, paymentIntent: event.paymentIntentId } } });
+  const detail = {
+    sessionId: event.sessionId,
+    paymentIntent: event.paymentIntentId,
+    ...(event.discountMinor > 0 ? { paid: paidMinor, discount: event.discountMinor } : {}),
+    ...(event.presentment ? { presentment: `${event.presentment.amountMinor} ${event.presentment.currency}` } : {}),
+  };
+  const paid = await transitionWithin(trx, order.id, { from: ["pending_payment", "expired", "payment_processing"], set, event: { type: "paid", detail } });
   if (paid) {
-    return {
-      customer: { customerId: paid.customer_id, notice: { type: "payment_received", orderId: paid.id } },
-      admins: [{ type: "sale", orderId: paid.id, bundleName: paid.bundle_name, priceMinor: paid.price_minor, currency: paid.currency, costMinor: paid.provider_cost_minor }],
-    };
+    const admins: AdminAlert[] = [{ type: "sale", orderId: paid.id, bundleName: paid.bundle_name, priceMinor: paidMinor, currency: paid.currency, costMinor: paid.provider_cost_minor }];
+    // The minimum margin holds for list prices; a promotion code may take a sale below it, or below cost: the admins are told (once: the order is paid once).
+    const minimum = deps.minMarginMinor ?? 0;
+    if (event.discountMinor > 0 && paidMinor - paid.provider_cost_minor < minimum) {
+      await appendOrderEvent(trx, paid.id, "discount_below_margin", { paid: paidMinor, discount: event.discountMinor, cost: paid.provider_cost_minor, minimum });
+      admins.push({ type: "discount_below_margin", orderId: paid.id, paidMinor, discountMinor: event.discountMinor, costMinor: paid.provider_cost_minor, minMarginMinor: minimum, currency: paid.currency });
+    }
+    return { customer: { customerId: paid.customer_id, notice: { type: "payment_received", orderId: paid.id } }, admins };
   }
   if (order.stripe_payment_intent_id && order.stripe_payment_intent_id !== event.paymentIntentId) {
     // The order was already paid through another session: this second payment goes back.
@@ -219,6 +237,22 @@ async function onPaid(deps: PaymentEventDeps, trx: Transaction<Database>, event:
     return { duplicatePayment: { orderId: order.id, paymentIntentId: event.paymentIntentId, amountMinor: event.amountMinor } };
   }
   return {};
+}
+
+/**
+ * The session paid the order: in its currency, for its price, or for its price less a discount Stripe applied (a
+ * promotion code: the subtotal is still the price and the discount explains the difference). With Adaptive Pricing
+ * the session's amounts stay in the order's currency; what the buyer saw is only recorded.
+ */
+function paysOrder(event: Of<"paid">, order: Order): boolean {
+  if (event.currency?.toUpperCase() !== order.currency.toUpperCase() || event.amountMinor === null) return false;
+  if (event.discountMinor === 0) return event.amountMinor === order.price_minor;
+  return event.subtotalMinor === order.price_minor && event.discountMinor > 0 && event.amountMinor >= 0 && event.amountMinor + event.discountMinor === order.price_minor;
+}
+
+/** What a refund gives back in full: what was paid (the price, when it was paid before amounts were recorded). */
+export function paidAmountOf(order: Pick<Order, "paid_minor" | "price_minor">): number {
+  return order.paid_minor ?? order.price_minor;
 }
 
 async function onPaymentFailed(deps: PaymentEventDeps, trx: Transaction<Database>, event: Of<"payment_failed">): Promise<AfterCommit> {
@@ -254,7 +288,7 @@ async function onChargeRefunded(deps: PaymentEventDeps, trx: Transaction<Databas
     return {};
   }
   await appendOrderEvent(trx, order.id, "charge_refunded", { amountRefunded: event.amountRefundedMinor, refunded: event.fullyRefunded });
-  if (!event.fullyRefunded && event.amountRefundedMinor < order.price_minor) return {};
+  if (!event.fullyRefunded && event.amountRefundedMinor < paidAmountOf(order)) return {};
   await updateOrderFields(trx, order.id, {
     refund_status: "succeeded",
     refund_amount_minor: event.amountRefundedMinor,
@@ -273,8 +307,8 @@ async function onRefundChanged(deps: PaymentEventDeps, trx: Transaction<Database
     return {};
   }
   const { status } = event;
-  // Our refunds are always the full price. Less is a goodwill refund from the dashboard: the order goes on as it is.
-  if (event.amountMinor < order.price_minor) {
+  // Our refunds are always what was paid. Less is a goodwill refund from the dashboard: the order goes on as it is.
+  if (event.amountMinor < paidAmountOf(order)) {
     await appendOrderEvent(trx, order.id, "refund_partial", { refundId: event.refundId, amount: event.amountMinor, status });
     return {};
   }

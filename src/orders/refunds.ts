@@ -4,7 +4,7 @@ import type { Logger } from "../logger.ts";
 import type { CustomerNotice, Notifier } from "../notify/index.ts";
 import { PaymentRefusedError, STARS_ALREADY_REFUNDED, StarRefundRefusedError, type Payments, type RefundResult, type StarRefunds } from "../payments/index.ts";
 import { STARS_CURRENCY } from "../pricing/index.ts";
-import type { StrayStarPayment } from "./payment-events.ts";
+import { paidAmountOf, type StrayStarPayment } from "./payment-events.ts";
 import { claimRefundRetry, dueRefundRetries, markRefundedElsewhere, markRefundFailed, recordRefundCreated, releaseRefundRetry } from "./refund-records.ts";
 import { isLeased } from "./lease.ts";
 import { appendOrderEvent, causeOf, countOrderEvents, findOrder, NEW_REFUND, transitionOrder, updateOrderFields } from "./store.ts";
@@ -76,7 +76,7 @@ export function createRefunder(deps: RefunderDeps): Refunder {
     await appendOrderEvent(deps.db, order.id, "refund_attempt", { attempt });
     let result: RefundResult;
     try {
-      result = await deps.payments.refund({ orderId: order.id, paymentIntentId, amountMinor: order.price_minor, idempotencyKey: refundIdempotencyKey(order, attempt), attempt });
+      result = await deps.payments.refund({ orderId: order.id, paymentIntentId, amountMinor: paidAmountOf(order), idempotencyKey: refundIdempotencyKey(order, attempt), attempt });
     } catch (error) {
       if (error instanceof PaymentRefusedError) return refused(order, error, cause);
       deps.logger.error({ orderId: order.id, err: error }, "refund request failed; it will be retried");
@@ -166,7 +166,7 @@ export function createRefunder(deps: RefunderDeps): Refunder {
   }
 
   function alertAdmins(order: Order, status: RefundStatus, cause: string): Promise<void> {
-    return deps.notifier.admins({ type: "refund", orderId: order.id, amountMinor: order.price_minor, currency: order.currency, status, cause });
+    return deps.notifier.admins({ type: "refund", orderId: order.id, amountMinor: paidAmountOf(order), currency: order.currency, status, cause });
   }
 
   async function retryPending(): Promise<number> {

@@ -26,7 +26,20 @@ export interface StarsPaymentEvent {
 }
 
 export type StripePaymentEvent = { provider: "stripe"; eventId: string; eventType: string; livemode: boolean } & (
-  | { type: "paid"; orderId?: number; sessionId: string; paymentIntentId: string | null; amountMinor: number | null; currency: string | null }
+  | {
+      type: "paid";
+      orderId?: number;
+      sessionId: string;
+      paymentIntentId: string | null;
+      /** What was paid (after a discount), in `currency`, the session's own. */
+      amountMinor: number | null;
+      /** Before the discount: the order's price. */
+      subtotalMinor: number | null;
+      discountMinor: number;
+      currency: string | null;
+      /** Adaptive Pricing: what the buyer paid in their own currency. */
+      presentment?: { amountMinor: number; currency: string };
+    }
   | { type: "payment_processing"; orderId?: number; sessionId: string; paymentIntentId: string | null; paymentStatus: string }
   | { type: "payment_failed"; orderId?: number; sessionId: string; paymentIntentId: string | null }
   | { type: "link_expired"; orderId?: number; sessionId: string; paymentIntentId: string | null }

@@ -9,6 +9,10 @@ export interface PaymentsSettings {
   webhookSecret: string;
   /** First words of the product name on the checkout page and the card statement. */
   productNamePrefix?: string;
+  /** `allow_promotion_codes`: the buyer may enter a promotion code made in the Stripe dashboard. */
+  allowPromotionCodes?: boolean;
+  /** `adaptive_pricing`: the buyer may pay in a local currency; the session stays in the order's. */
+  adaptivePricing?: boolean;
 }
 
 export interface PaymentsDeps {
@@ -155,6 +159,8 @@ function sessionParams(settings: PaymentsSettings, order: ChargeableOrder, retur
     expires_at: Math.floor(expiresAt.getTime() / 1000),
     success_url: returnUrls.successUrl,
     cancel_url: returnUrls.cancelUrl,
+    ...(settings.allowPromotionCodes ? { allow_promotion_codes: true } : {}),
+    ...(settings.adaptivePricing ? { adaptive_pricing: { enabled: true } } : {}),
   };
 }
 
@@ -249,7 +255,17 @@ function toPaymentEvent(event: Stripe.Event): PaymentEvent {
       if (event.type === "checkout.session.expired") return { ...common, type: "link_expired" };
       if (event.type === "checkout.session.async_payment_failed") return { ...common, type: "payment_failed" };
       if (session.payment_status !== "paid") return { ...common, type: "payment_processing", paymentStatus: session.payment_status };
-      return { ...common, type: "paid", amountMinor: session.amount_total ?? null, currency: session.currency?.toUpperCase() ?? null };
+      return {
+        ...common,
+        type: "paid",
+        amountMinor: session.amount_total ?? null,
+        subtotalMinor: session.amount_subtotal ?? null,
+        discountMinor: session.total_details?.amount_discount ?? 0,
+        currency: session.currency?.toUpperCase() ?? null,
+        ...(session.presentment_details
+          ? { presentment: { amountMinor: session.presentment_details.presentment_amount, currency: session.presentment_details.presentment_currency.toUpperCase() } }
+          : {}),
+      };
     }
     case "charge.refunded": {
       const charge = chargeSchema.parse(object);

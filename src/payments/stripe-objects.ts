@@ -15,6 +15,9 @@ export const checkoutSessionSchema = z.object({
   payment_status: z.string(),
   payment_intent: expandable,
   amount_total: z.number().int().nullish(),
+  amount_subtotal: z.number().int().nullish(),
+  total_details: z.object({ amount_discount: z.number().int().nonnegative() }).nullish(),
+  presentment_details: z.object({ presentment_amount: z.number().int(), presentment_currency: z.string() }).nullish(),
   currency: z.string().nullish(),
 });
 export type CheckoutSessionObject = z.infer<typeof checkoutSessionSchema>;

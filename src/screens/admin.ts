@@ -134,7 +134,12 @@ async function statsText(ui: Ui, deps: ScreenDeps): Promise<string> {
       margin: price(period.marginMinor, period.currency, ui.language),
     }),
   );
-  return [ui.t("admin-stats-title"), ...lines].join("\n");
+  const discounts = periods
+    .filter((period) => period.discountMinor > 0)
+    .map((period) =>
+      ui.t("admin-stats-discounts", { period: ui.t(`period-${period.period}`), sales: period.discountedSales, discount: price(period.discountMinor, period.currency, ui.language) }),
+    );
+  return [ui.t("admin-stats-title"), ...lines, ...discounts].join("\n");
 }
 
 /** A full sync takes longer than an update may: it runs in the background and reports when it is done. */

@@ -193,6 +193,7 @@ export function createShop(deps: ShopDeps): Shop {
     logger,
     now,
     fulfilmentDeadlineMinutes: settings.fulfilmentDeadlineMinutes,
+    minMarginMinor: settings.pricing.minMarginMinor,
     refundDuplicatePayment: (orderId, paymentIntentId, amountMinor) => refunder.refundDuplicatePayment(orderId, paymentIntentId, amountMinor),
     refundStrayStarPayment: (stray) => refunder.refundStrayStarPayment(stray),
     metrics: deps.metrics,

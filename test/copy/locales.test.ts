@@ -19,6 +19,7 @@ const VARIABLES = {
   matching: "ABC", reason: "r", cost: "$1", seconds: 3, cause: "boom", retry: "yes", needed: "$1", balance: "$9", threshold: "$5",
   "cheapest-count": 1, cheapest: "$1", "median-count": 2, median: "$2", id: "1", at: "now", customer: "7", kind: "new", created: "now",
   reference: "ref", stars: "384 ⭐", attempts: 1, error: "none", refund: "none", type: "placed", detail: "ok", method: "card", period: "Today", sales: 1, revenue: "$1", margin: "$1",
+  paid: "$3", discount: "$2", minimum: "$1", below: "cost",
 };
 
 // Messages made only of placeholders and symbols read the same in every language.

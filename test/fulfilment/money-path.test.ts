@@ -422,6 +422,8 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
       revenueMinor: row.price_minor,
       costMinor: row.provider_cost_minor,
       marginMinor: row.price_minor - row.provider_cost_minor,
+      discountMinor: 0,
+      discountedSales: 0,
       currency: row.currency,
     });
   });

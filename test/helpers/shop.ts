@@ -80,14 +80,14 @@ export interface Harness {
 
 export async function startHarness(
   database: TestDatabase,
-  options: { balance?: number; settings?: Partial<ShopSettings>; esimgoTimeoutMs?: number } = {},
+  options: { balance?: number; settings?: Partial<ShopSettings>; esimgoTimeoutMs?: number; payments?: Partial<PaymentsSettings> } = {},
 ): Promise<Harness> {
   const clock = new TestClock();
   const esimSim = await startEsimGoSim({ port: 0, catalogueSize: "small", rateLimitPerSecond: 0, balance: options.balance ?? 500 });
   // Stripe stays silent about expiry unless a test says otherwise, and judges expires_at by the test clock.
   const stripeSim = await startStripeSim({ port: 0, webhookSecret: WEBHOOK_SECRET, secretKey: STRIPE_SECRET_KEY, autoExpire: false, clock: () => clock.now().getTime() });
   const esimgo = createEsimGoClient({ baseUrl: esimSim.baseUrl, apiKey: esimSim.apiKey, timeoutMs: options.esimgoTimeoutMs ?? 5_000 });
-  const payments = createPayments({ secretKey: STRIPE_SECRET_KEY, apiUrl: stripeSim.apiUrl, settings: PAYMENTS_SETTINGS });
+  const payments = createPayments({ secretKey: STRIPE_SECRET_KEY, apiUrl: stripeSim.apiUrl, settings: { ...PAYMENTS_SETTINGS, ...options.payments } });
   const notifier = new RecordingNotifier();
   const makeShop = (overrides: Partial<ShopSettings> = {}, shopNotifier: RecordingNotifier = notifier) =>
     createShop({

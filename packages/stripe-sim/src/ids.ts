@@ -22,5 +22,7 @@ export const newId = {
   clientSecret: (paymentIntentId: string) => `${paymentIntentId}_secret_${randomToken(25)}`,
   event: () => `evt_${randomToken(24)}`,
   request: () => `req_${randomToken(14)}`,
+  promotionCode: () => `promo_${randomToken(24)}`,
+  coupon: () => randomToken(8),
   lineItem: () => `li_${randomToken(24)}`,
 };

@@ -4,12 +4,13 @@ import Stripe from "stripe";
 import { type ApiCall, type ApiCallDetail, FAULT_ANSWERS, registerApi } from "./api.ts";
 import { controlRoutes } from "./control.ts";
 import { IdempotencyStore } from "./idempotency.ts";
-import { Ledger, NO_REQUEST, type SessionRecord } from "./ledger.ts";
+import { Ledger, NO_REQUEST, type PromotionCode, type PromotionCodeInput, type SessionRecord } from "./ledger.ts";
 import { registerPages } from "./page.ts";
 import type { CheckoutSession, Delivery, Refund, SignatureMode, SimLogger, StripeEvent } from "./types.ts";
 import { WebhookDeliverer } from "./webhooks.ts";
 
 export { type ApiCall, FAULT_ANSWERS } from "./api.ts";
+export type { PromotionCode, PromotionCodeInput } from "./ledger.ts";
 export type { CheckoutSession, Charge, Delivery, LineItem, PaymentIntent, Refund, SignatureMode, SimLogger, StripeEvent } from "./types.ts";
 export { signatureHeader } from "./webhooks.ts";
 export { MAXIMUM_AMOUNT_MINOR, MINIMUM_CHARGE_MINOR, SUPPORTED_CURRENCIES } from "./currencies.ts";
@@ -58,12 +59,26 @@ export interface StripeSimOptions {
   controlToken?: string;
 }
 
+/** How the customer pays: a promotion code typed on the page; with Adaptive Pricing, a local currency at a fixed rate. */
+export interface PayRequest {
+  async?: boolean;
+  promotionCode?: string;
+  presentmentCurrency?: string;
+  /** Units of `presentmentCurrency` per unit of the session's currency. */
+  fxRate?: number;
+}
+
 export interface StripeSimControl {
   setWebhookUrl(url: string | undefined): void;
   sessions(): CheckoutSession[];
   session(id: string): CheckoutSession | undefined;
   /** Like the customer paying; resolves once the webhook for it got its first answer. */
-  pay(sessionId: string, opts?: { async?: boolean }): Promise<void>;
+  pay(sessionId: string, opts?: PayRequest): Promise<void>;
+  /** A promotion code as the dashboard creates one (with its coupon): percent off, or an amount off in one currency. */
+  createPromotionCode(input: PromotionCodeInput): PromotionCode;
+  /** Deactivates (or reactivates) a code, by id or code. */
+  setPromotionCodeActive(idOrCode: string, active: boolean): PromotionCode;
+  promotionCodes(): PromotionCode[];
   asyncPaymentSucceeded(sessionId: string): Promise<void>;
   asyncPaymentFailed(sessionId: string): Promise<void>;
   expire(sessionId: string): Promise<void>;
@@ -159,7 +174,14 @@ export function createStripeSim(opts: StripeSimOptions): StripeSim {
       const record = ledger.findSession(id);
       return record ? structuredClone(record.session) : undefined;
     },
-    pay: async (sessionId, payOptions) => settle(ledger.completeSession(sessionId, { async: payOptions?.async ?? false }).events),
+    pay: async (sessionId, payOptions) => {
+      const { async = false, promotionCode, presentmentCurrency, fxRate } = payOptions ?? {};
+      const options = { async, ...(promotionCode !== undefined ? { promotionCode } : {}), ...(presentmentCurrency !== undefined ? { presentmentCurrency } : {}), ...(fxRate !== undefined ? { fxRate } : {}) };
+      return settle(ledger.completeSession(sessionId, options).events);
+    },
+    createPromotionCode: (input) => ledger.createPromotionCode(input),
+    setPromotionCodeActive: (idOrCode, active) => ledger.setPromotionCodeActive(idOrCode, active),
+    promotionCodes: () => ledger.promotionCodes(),
     asyncPaymentSucceeded: async (sessionId) => settle(ledger.settleAsyncPayment(sessionId, true).events),
     asyncPaymentFailed: async (sessionId) => settle(ledger.settleAsyncPayment(sessionId, false).events),
     expire: async (sessionId) => settle(ledger.expireSession(sessionId, NO_REQUEST).events),

@@ -1,6 +1,7 @@
 import { invalidRequest, noSuch } from "./errors.ts";
 import { newId } from "./ids.ts";
-import { formatMinor } from "./money.ts";
+import { MINIMUM_CHARGE_MINOR, SUPPORTED_CURRENCIES } from "./currencies.ts";
+import { currencyExponent, formatMinor } from "./money.ts";
 import { chargeObject, customerDetails, paymentIntentObject, refundObject, sessionObject } from "./objects.ts";
 import type { Charge, CheckoutSession, EventObjects, EventType, LineItem, Metadata, PaymentIntent, Refund, StripeEvent } from "./types.ts";
 
@@ -16,6 +17,40 @@ export interface SessionInput {
   customerEmail: string | null;
   locale: CheckoutSession["locale"];
   paymentMethodTypes: string[];
+  /** `allow_promotion_codes`: the buyer may enter a code on the page (null when not sent, as Stripe shows it). */
+  allowPromotionCodes: boolean | null;
+  /** `discounts[0][promotion_code]`: a code applied when the session is created. */
+  promotionCodeId: string | null;
+  /** `adaptive_pricing[enabled]`: the buyer may pay in a local currency. */
+  adaptivePricing: boolean;
+}
+
+/** A promotion code and its coupon: percent off, or an amount off in one currency. Codes are matched case-insensitively, as Stripe does. */
+export interface PromotionCode {
+  id: string;
+  code: string;
+  couponId: string;
+  percentOff: number | null;
+  amountOff: number | null;
+  currency: string | null;
+  active: boolean;
+}
+
+export interface PromotionCodeInput {
+  code: string;
+  percentOff?: number;
+  amountOff?: number;
+  currency?: string;
+  active?: boolean;
+}
+
+/** What the customer does on the hosted page: a promotion code typed in, and (Adaptive Pricing) the local currency chosen at a fixed rate. */
+export interface PayOptions {
+  async: boolean;
+  promotionCode?: string;
+  presentmentCurrency?: string;
+  /** Units of the presentment currency per unit of the session's currency. */
+  fxRate?: number;
 }
 
 /** A refund names the payment intent, the charge, or both (then they must belong together). */
@@ -65,6 +100,7 @@ export class Ledger {
   private readonly charges = new Map<string, Charge>();
   private readonly refundsById = new Map<string, Refund>();
   private readonly eventLog: StripeEvent[] = [];
+  private readonly promotionCodesById = new Map<string, PromotionCode>();
 
   constructor(private readonly deps: LedgerDeps) {}
 
@@ -109,7 +145,15 @@ export class Ledger {
       paymentMethodTypes: input.paymentMethodTypes,
       successUrl: input.successUrl,
       cancelUrl: input.cancelUrl,
+      allowPromotionCodes: input.allowPromotionCodes,
+      adaptivePricing: input.adaptivePricing,
     });
+    if (input.promotionCodeId !== null) {
+      const promotion = this.promotionCodesById.get(input.promotionCodeId);
+      if (!promotion) throw noSuch("promotion_code", input.promotionCodeId, "discounts[0][promotion_code]");
+      if (!promotion.active) throw invalidRequest(`This promotion code is inactive: '${input.promotionCodeId}'`, "discounts[0][promotion_code]");
+      applyDiscount(session, promotion, "discounts[0][promotion_code]");
+    }
     const record: SessionRecord = {
       session,
       lineItems,
@@ -120,6 +164,43 @@ export class Ledger {
     this.sessionsById.set(id, record);
     this.deps.sessionCreated?.(record);
     return record;
+  }
+
+  createPromotionCode(input: PromotionCodeInput): PromotionCode {
+    const code = input.code.trim();
+    if (!/^[A-Za-z0-9_-]{1,500}$/.test(code)) throw new Error("stripe-sim: a promotion code is letters, digits, _ and - only");
+    if (this.promotionCodeByCode(code)) throw new Error(`stripe-sim: an active promotion code ${code} exists already`);
+    if ((input.percentOff === undefined) === (input.amountOff === undefined)) throw new Error("stripe-sim: a coupon has percentOff or amountOff, exactly one");
+    if (input.percentOff !== undefined && !(input.percentOff > 0 && input.percentOff <= 100)) throw new Error("stripe-sim: percentOff must be in (0, 100]");
+    if (input.amountOff !== undefined && (!Number.isInteger(input.amountOff) || input.amountOff <= 0)) throw new Error("stripe-sim: amountOff must be a positive integer (minor units)");
+    if (input.amountOff !== undefined && !input.currency) throw new Error("stripe-sim: amountOff needs a currency");
+    const promotion: PromotionCode = {
+      id: newId.promotionCode(),
+      code,
+      couponId: newId.coupon(),
+      percentOff: input.percentOff ?? null,
+      amountOff: input.amountOff ?? null,
+      currency: input.amountOff !== undefined ? (input.currency ?? "").toLowerCase() : null,
+      active: input.active ?? true,
+    };
+    this.promotionCodesById.set(promotion.id, promotion);
+    return { ...promotion };
+  }
+
+  setPromotionCodeActive(idOrCode: string, active: boolean): PromotionCode {
+    const promotion = this.promotionCodesById.get(idOrCode) ?? [...this.promotionCodesById.values()].find((p) => p.code.toLowerCase() === idOrCode.toLowerCase());
+    if (!promotion) throw new Error(`stripe-sim: no promotion code ${idOrCode}`);
+    promotion.active = active;
+    return { ...promotion };
+  }
+
+  promotionCodes(): PromotionCode[] {
+    return [...this.promotionCodesById.values()].map((p) => ({ ...p }));
+  }
+
+  /** The active code a customer typed (Stripe's codes are case-insensitive and unique among active ones). */
+  private promotionCodeByCode(code: string): PromotionCode | undefined {
+    return [...this.promotionCodesById.values()].find((p) => p.active && p.code.toLowerCase() === code.toLowerCase());
   }
 
   /** The session as it is now; an open one past its `expires_at` expires first (the timer may not have fired yet). */
@@ -159,10 +240,21 @@ export class Ledger {
   }
 
   /** The customer pays on the hosted page. Card payments settle at once; async methods settle later. */
-  completeSession(id: string, options: { async: boolean }): Outcome<CheckoutSession> {
+  completeSession(id: string, options: PayOptions): Outcome<CheckoutSession> {
     const record = this.retrieveSession(id);
     const { session } = record;
     if (session.status !== "open") throw invalidRequest(`This Checkout Session is ${session.status} and can no longer be paid.`, undefined, "checkout_session_not_open");
+    // Everything is checked before anything changes: a refused code or currency leaves the session as it was.
+    const promotion = options.promotionCode === undefined ? undefined : this.promotionCodeFor(session, options.promotionCode);
+    const discounted = copy(session);
+    if (promotion) applyDiscount(discounted, promotion, "promotion_code");
+    const presentment = options.presentmentCurrency === undefined ? undefined : presentmentOf(discounted, options.presentmentCurrency, options.fxRate);
+    Object.assign(session, {
+      amount_total: discounted.amount_total,
+      total_details: discounted.total_details,
+      discounts: discounted.discounts,
+      ...(presentment ? { presentment_details: presentment } : {}),
+    });
     const intent = this.createPaymentIntent(record);
     const email = session.customer_email ?? SANDBOX_EMAIL;
     const events: StripeEvent[] = [];
@@ -176,6 +268,15 @@ export class Ledger {
     });
     events.push(this.raise("checkout.session.completed", session, NO_REQUEST, { status: "open" }));
     return { result: copy(session), events };
+  }
+
+  private promotionCodeFor(session: CheckoutSession, code: string): PromotionCode {
+    if (session.allow_promotion_codes !== true) throw invalidRequest("This Checkout Session does not accept promotion codes.", "promotion_code");
+    if (session.discounts && session.discounts.length > 0) throw invalidRequest("A discount is applied to this Checkout Session already.", "promotion_code");
+    const promotion = this.promotionCodeByCode(code.trim());
+    // Stripe's page says no more than this for an unknown, inactive or used-up code.
+    if (!promotion) throw invalidRequest("This code is invalid.", "promotion_code", "promotion_code_invalid");
+    return promotion;
   }
 
   settleAsyncPayment(id: string, succeeded: boolean): Outcome<CheckoutSession> {
@@ -204,6 +305,7 @@ export class Ledger {
       description: record.paymentIntentDescription,
       metadata: { ...record.paymentIntentMetadata },
       paymentMethodTypes: [...record.session.payment_method_types],
+      presentment: record.session.presentment_details ?? null,
     });
     this.paymentIntents.set(intent.id, intent);
     return intent;
@@ -230,8 +332,10 @@ export class Ledger {
 
   createRefund(input: RefundInput, request: RequestRef): Outcome<Refund> {
     const charge = this.refundedCharge(input);
+    const amount = this.refundableAmount(charge, input.amount);
     const refund = refundObject({
-      amount: this.refundableAmount(charge, input.amount),
+      amount,
+      presentment: charge.presentment_details ? presentmentShare(charge.presentment_details, amount, charge.amount) : null,
       charge,
       created: this.nowSeconds(),
       metadata: input.metadata,
@@ -337,6 +441,42 @@ function lineItemOf(item: SessionInput["lineItems"][number]): LineItem {
       product_data: { name: item.name, description: item.description },
     },
   };
+}
+
+/** Applies a coupon to the session's subtotal; Stripe refuses a total below the currency's minimum charge (a free order is not a payment). */
+function applyDiscount(session: CheckoutSession, promotion: PromotionCode, param: string): void {
+  const subtotal = session.amount_subtotal;
+  let discount: number;
+  if (promotion.percentOff !== null) discount = Math.round((subtotal * promotion.percentOff) / 100);
+  else {
+    if (promotion.currency !== session.currency) throw invalidRequest("This code is invalid.", param, "promotion_code_invalid");
+    discount = Math.min(promotion.amountOff ?? 0, subtotal);
+  }
+  const total = subtotal - discount;
+  const minimum = MINIMUM_CHARGE_MINOR[session.currency];
+  if (minimum !== undefined && total < minimum) {
+    throw invalidRequest(`The Checkout Session's total amount due must add up to at least ${formatMinor(minimum, session.currency)} ${session.currency}`, param, "amount_too_small");
+  }
+  Object.assign(session, {
+    amount_total: total,
+    total_details: { ...(session.total_details ?? { amount_shipping: 0, amount_tax: 0 }), amount_discount: discount },
+    discounts: [{ coupon: promotion.couponId, promotion_code: promotion.id }],
+  });
+}
+
+/** Adaptive Pricing: the buyer's currency at a fixed rate, rounded to its minor unit. */
+function presentmentOf(session: CheckoutSession, currency: string, fxRate: number | undefined): { presentment_amount: number; presentment_currency: string } {
+  const code = currency.toLowerCase();
+  if (session.adaptive_pricing?.enabled !== true) throw invalidRequest("Adaptive Pricing is not enabled on this Checkout Session.", "presentment_currency");
+  if (!SUPPORTED_CURRENCIES.has(code) || code === session.currency) throw invalidRequest(`Cannot present this Checkout Session in ${code}.`, "presentment_currency");
+  if (fxRate === undefined || !(fxRate > 0) || !Number.isFinite(fxRate)) throw invalidRequest("An exchange rate above 0 is needed.", "fx_rate");
+  const major = session.amount_total / 10 ** currencyExponent(session.currency);
+  return { presentment_amount: Math.round(major * fxRate * 10 ** currencyExponent(code)), presentment_currency: code };
+}
+
+/** The presentment side of a part of a charge: at the charge's own rate. */
+function presentmentShare(details: { presentment_amount: number; presentment_currency: string }, amount: number, chargeAmount: number) {
+  return { presentment_amount: Math.round((details.presentment_amount * amount) / chargeAmount), presentment_currency: details.presentment_currency };
 }
 
 const SANDBOX_EMAIL = "sandbox.customer@example.com";

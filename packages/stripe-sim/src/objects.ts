@@ -20,15 +20,17 @@ export interface SessionFields {
   paymentMethodTypes: string[];
   successUrl: string | null;
   cancelUrl: string | null;
+  allowPromotionCodes: boolean | null;
+  adaptivePricing: boolean;
 }
 
 export function sessionObject(fields: SessionFields): CheckoutSession {
   return {
     id: fields.id,
     object: "checkout.session",
-    adaptive_pricing: { enabled: false },
+    adaptive_pricing: { enabled: fields.adaptivePricing },
     after_expiration: null,
-    allow_promotion_codes: null,
+    allow_promotion_codes: fields.allowPromotionCodes,
     allowed_payment_method_types: null,
     amount_subtotal: fields.amountTotal,
     amount_total: fields.amountTotal,
@@ -110,6 +112,8 @@ export interface PaymentIntentFields {
   description: string | null;
   metadata: Metadata;
   paymentMethodTypes: string[];
+  /** Adaptive Pricing: what the buyer pays in their currency; `amount` stays in the session's. */
+  presentment: { presentment_amount: number; presentment_currency: string } | null;
 }
 
 export function paymentIntentObject(fields: PaymentIntentFields): PaymentIntent {
@@ -147,6 +151,7 @@ export function paymentIntentObject(fields: PaymentIntentFields): PaymentIntent 
     payment_method_options: { card: { installments: null, mandate_options: null, network: null, request_three_d_secure: "automatic" } },
     payment_method_types: fields.paymentMethodTypes,
     payment_record: null,
+    ...(fields.presentment ? { presentment_details: { ...fields.presentment } } : {}),
     processing: null,
     receipt_email: null,
     review: null,
@@ -207,6 +212,7 @@ export function chargeObject(intent: PaymentIntent, created: number, billingEmai
     },
     paid: true,
     payment_intent: intent.id,
+    ...(intent.presentment_details ? { presentment_details: { ...intent.presentment_details } } : {}),
     payment_method: intent.payment_method,
     payment_method_details: {
       card: {
@@ -253,6 +259,7 @@ export interface RefundFields {
   created: number;
   metadata: Metadata;
   reason: Refund["reason"];
+  presentment: { presentment_amount: number; presentment_currency: string } | null;
 }
 
 /** A card refund as Stripe answers it at creation: pending until the card network settles it. */
@@ -271,6 +278,7 @@ export function refundObject(fields: RefundFields): Refund {
     metadata: fields.metadata,
     payment_intent: fields.charge.payment_intent,
     payment_method: fields.charge.payment_method,
+    ...(fields.presentment ? { presentment_details: { ...fields.presentment } } : {}),
     reason: fields.reason,
     receipt_number: null,
     source_transfer_reversal: null,

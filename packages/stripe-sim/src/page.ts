@@ -1,4 +1,5 @@
 import type { Context, Hono } from "hono";
+import { StripeApiError } from "./errors.ts";
 import type { Ledger, SessionRecord } from "./ledger.ts";
 import { formatMinor } from "./money.ts";
 import type { StripeEvent } from "./types.ts";
@@ -30,7 +31,16 @@ export function registerPages(app: Hono, deps: PageDeps): void {
     const record = deps.ledger.findSession(c.req.param("id"));
     if (!record) return html(c, 404, notFoundPage(deps));
     if (record.session.status !== "open") return html(c, 409, checkoutPage(record, deps));
-    const { events } = deps.ledger.completeSession(record.session.id, { async: false });
+    const form = await c.req.parseBody();
+    const code = typeof form.promotion_code === "string" ? form.promotion_code.trim() : "";
+    let events: StripeEvent[];
+    try {
+      ({ events } = deps.ledger.completeSession(record.session.id, { async: false, ...(code ? { promotionCode: code } : {}) }));
+    } catch (error) {
+      // A refused code: the page again with Stripe's word for it, nothing charged.
+      if (error instanceof StripeApiError) return html(c, 400, checkoutPage(record, deps, error.message));
+      throw error;
+    }
     await deps.awaitFirstDeliveries(events);
     return leaveTo(c, record.session.success_url, record, deps, "paid");
   });
@@ -57,13 +67,13 @@ function isTelegramLink(url: string): boolean {
   }
 }
 
-function html(c: Context, status: 200 | 404 | 409, body: string): Response {
+function html(c: Context, status: 200 | 400 | 404 | 409, body: string): Response {
   c.status(status);
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.header(name, value);
   return c.html(body);
 }
 
-function checkoutPage(record: SessionRecord, deps: PageDeps): string {
+function checkoutPage(record: SessionRecord, deps: PageDeps, refusal?: string): string {
   const { session } = record;
   const locale = pageLocale(session.locale);
   const product = record.lineItems[0]?.price.product_data;
@@ -72,9 +82,11 @@ function checkoutPage(record: SessionRecord, deps: PageDeps): string {
     <h1 id="product">${escape(product?.name ?? "Payment")}</h1>
     ${product?.description ? `<p id="description">${escape(product.description)}</p>` : ""}
     ${lineItemsTable(record, locale)}
+    ${session.total_details?.amount_discount ? `<p id="discount">Discount −${escape(formatMinor(session.total_details.amount_discount, session.currency, locale))}</p>` : ""}
+    ${refusal ? `<p id="refusal" class="status closed" role="alert">${escape(refusal)}</p>` : ""}
     <p class="total">Total <strong id="amount">${escape(formatMinor(session.amount_total, session.currency, locale))}</strong> <span id="currency">${escape(session.currency.toUpperCase())}</span></p>
     ${statusBlock(record, expires)}
-    ${session.status === "open" ? actions(session.id, deps.sandboxBanner) : ""}`;
+    ${session.status === "open" ? actions(session.id, deps.sandboxBanner, session.allow_promotion_codes === true) : ""}`;
   return layout(`Pay ${formatMinor(session.amount_total, session.currency, locale)}`, body, deps);
 }
 
@@ -95,12 +107,12 @@ function statusBlock(record: SessionRecord, expires: Date): string {
   return `<p id="status" class="status done" role="status">This checkout session is complete. ${paid}</p>`;
 }
 
-function actions(sessionId: string, sandbox: boolean): string {
+function actions(sessionId: string, sandbox: boolean, promotionCodes: boolean): string {
   const id = encodeURIComponent(sessionId);
   const note = sandbox ? `<p id="sandbox-note" class="note">Test checkout: Pay simulates a successful card payment. No card is needed and nothing is charged.</p>` : "";
   // Relative actions keep working whatever path or host this app is mounted under.
   return `${note}
-    <form method="post" action="${id}/confirm"><button id="pay" type="submit" class="primary">Pay</button></form>
+    <form method="post" action="${id}/confirm">${promotionCodes ? `<label for="promotion_code">Promotion code</label> <input id="promotion_code" name="promotion_code" autocomplete="off" maxlength="500">` : ""}<button id="pay" type="submit" class="primary">Pay</button></form>
     <form method="post" action="${id}/cancel"><button id="cancel" type="submit" class="secondary">Cancel</button></form>`;
 }
 

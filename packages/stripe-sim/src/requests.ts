@@ -25,7 +25,7 @@ const ACCEPTED_SESSION_PARAMS = [
   "customer_email", "locale", "payment_method_types", "submit_type", "billing_address_collection", "allow_promotion_codes",
   "custom_text", "ui_mode", "expand", "consent_collection", "phone_number_collection", "customer_creation", "after_expiration",
   "currency", "automatic_tax", "invoice_creation", "payment_method_options", "tax_id_collection", "custom_fields",
-  "shipping_address_collection", "payment_method_collection", "wallet_options", "name_collection", "adaptive_pricing",
+  "shipping_address_collection", "payment_method_collection", "wallet_options", "name_collection", "adaptive_pricing", "discounts",
 ] as const;
 
 const LOCALES = [
@@ -53,7 +53,38 @@ export function sessionInputOf(params: Params, nowSeconds: number): SessionInput
     customerEmail: optionalString(params.customer_email, "customer_email", 800) ?? null,
     locale: optionalEnum(params.locale, "locale", LOCALES) ?? null,
     paymentMethodTypes: paymentMethodTypesOf(params),
+    ...discountsOf(params),
+    adaptivePricing: adaptivePricingOf(params),
   };
+}
+
+/** `allow_promotion_codes` or `discounts` (one promotion code), never both, as Stripe refuses. */
+function discountsOf(params: Params): Pick<SessionInput, "allowPromotionCodes" | "promotionCodeId"> {
+  const allow = optionalBoolean(params.allow_promotion_codes, "allow_promotion_codes");
+  const discounts = optionalArray(params.discounts, "discounts");
+  if (allow !== undefined && discounts !== undefined) {
+    throw invalidRequest("You may only specify one of these parameters: allow_promotion_codes, discounts.", "allow_promotion_codes");
+  }
+  if (!discounts || discounts.length === 0) return { allowPromotionCodes: allow ?? null, promotionCodeId: null };
+  if (discounts.length > 1) throw invalidRequest("Checkout Sessions in payment mode take at most one discount.", "discounts");
+  const discount = optionalObject(discounts[0], "discounts[0]") ?? {};
+  rejectUnknown(discount, ["promotion_code", "coupon"], "discounts[0].");
+  if (discount.coupon !== undefined) throw invalidRequest(`No such coupon: '${String(discount.coupon)}' (this stand-in takes promotion codes only)`, "discounts[0][coupon]", "resource_missing");
+  return { allowPromotionCodes: null, promotionCodeId: requiredString(discount.promotion_code, "discounts[0][promotion_code]") };
+}
+
+function adaptivePricingOf(params: Params): boolean {
+  const adaptive = optionalObject(params.adaptive_pricing, "adaptive_pricing");
+  if (!adaptive) return false;
+  rejectUnknown(adaptive, ["enabled"], "adaptive_pricing.");
+  return optionalBoolean(adaptive.enabled, "adaptive_pricing[enabled]") ?? false;
+}
+
+function optionalBoolean(value: Params[string] | undefined, param: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value === "true") return true;
+  if (value === "false") return false;
+  throw invalidRequest(`Invalid boolean: ${String(value)}`, param);
 }
 
 function lineItemsOf(params: Params): SessionInput["lineItems"] {

@@ -75,6 +75,28 @@ export async function recordStandIn(): Promise<Recorded[]> {
     await sim.control.pay(String(declines.id), { async: true });
     await sim.control.asyncPaymentFailed(String(declines.id));
 
+    // A promotion code and Adaptive Pricing: the discount and the buyer's currency on the session, payment and refund.
+    sim.control.failRefunds(false);
+    sim.control.createPromotionCode({ code: "SPRING", percentOff: 20 });
+    const discounted = await api("POST", "/v1/checkout/sessions", {
+      mode: "payment",
+      "line_items[0][quantity]": "1",
+      "line_items[0][price_data][currency]": "usd",
+      "line_items[0][price_data][unit_amount]": "1999",
+      "line_items[0][price_data][product_data][name]": "Travel eSIM — Germany 1 GB, 7 days",
+      "metadata[order_id]": "5",
+      "payment_intent_data[metadata][order_id]": "5",
+      expires_at: String(CLOCK_MS / 1000 + 3600),
+      allow_promotion_codes: "true",
+      "adaptive_pricing[enabled]": "true",
+    });
+    await sim.control.pay(String(discounted.id), { promotionCode: "SPRING", presentmentCurrency: "eur", fxRate: 0.92 });
+    const discountedPaid = await api("GET", `/v1/checkout/sessions/${String(discounted.id)}`, { "expand[0]": "payment_intent" });
+    keep("checkoutSessionDiscountedPresented", "Stripe.Checkout.Session", discountedPaid);
+    const presentedIntent = (discountedPaid.payment_intent as { id: string }).id;
+    keep("paymentIntentPresented", "Stripe.PaymentIntent", await api("GET", `/v1/payment_intents/${presentedIntent}`));
+    keep("refundPresented", "Stripe.Refund", await api("POST", "/v1/refunds", { payment_intent: presentedIntent, "metadata[order_id]": "5" }));
+
     await sim.control.idle();
     const seen = new Set<string>();
     for (const webhook of receiver.received) {
@@ -125,7 +147,7 @@ export function renderModule(recorded: readonly Recorded[]): string {
       .replace(/http:\/\/127\.0\.0\.1:\d+/g, "http://127.0.0.1:12111")
       .replace(/_secret_[A-Za-z0-9]+/g, "_secret_recorded")
       .replace(/"reference": "\d+"/g, '"reference": "74537604231230123456789"')
-      .replace(/\b(cs_test|pi|ch|re|evt|req|pm|txn|li)_[A-Za-z0-9]{10,}/g, (id: string, prefix: string) => {
+      .replace(/\b(cs_test|pi|ch|re|evt|req|pm|txn|li|promo)_[A-Za-z0-9]{10,}/g, (id: string, prefix: string) => {
         let stableId = ids.get(id);
         if (!stableId) {
           const next = (counters.get(prefix) ?? 0) + 1;

@@ -700,6 +700,281 @@ export const refundList = {
   "url": "/v1/refunds"
 } satisfies Stripe.ApiList<Stripe.Refund>;
 
+export const checkoutSessionDiscountedPresented = {
+  "id": "cs_test_recorded003",
+  "object": "checkout.session",
+  "adaptive_pricing": {
+    "enabled": true
+  },
+  "after_expiration": null,
+  "allow_promotion_codes": true,
+  "allowed_payment_method_types": null,
+  "amount_subtotal": 1999,
+  "amount_total": 1599,
+  "automatic_tax": {
+    "enabled": false,
+    "liability": null,
+    "provider": null,
+    "status": null
+  },
+  "billing_address_collection": null,
+  "cancel_url": null,
+  "client_reference_id": null,
+  "client_secret": null,
+  "collected_information": null,
+  "consent": null,
+  "consent_collection": null,
+  "created": 1768478400,
+  "currency": "usd",
+  "currency_conversion": null,
+  "custom_fields": [],
+  "custom_text": {
+    "after_submit": null,
+    "shipping_address": null,
+    "submit": null,
+    "terms_of_service_acceptance": null
+  },
+  "customer": null,
+  "customer_account": null,
+  "customer_creation": "if_required",
+  "customer_details": {
+    "address": {
+      "city": null,
+      "country": "DE",
+      "line1": null,
+      "line2": null,
+      "postal_code": null,
+      "state": null
+    },
+    "business_name": null,
+    "email": "sandbox.customer@example.com",
+    "individual_name": null,
+    "name": "Sandbox Customer",
+    "phone": null,
+    "tax_exempt": "none",
+    "tax_ids": []
+  },
+  "customer_email": null,
+  "discounts": [
+    {
+      "coupon": "aYpiLqqi",
+      "promotion_code": "promo_recorded001"
+    }
+  ],
+  "expires_at": 1768482000,
+  "integration_identifier": null,
+  "invoice": null,
+  "invoice_creation": {
+    "enabled": false,
+    "invoice_data": {
+      "account_tax_ids": null,
+      "custom_fields": null,
+      "description": null,
+      "footer": null,
+      "issuer": null,
+      "metadata": {},
+      "rendering_options": null
+    }
+  },
+  "livemode": false,
+  "locale": null,
+  "managed_payments": null,
+  "metadata": {
+    "order_id": "5"
+  },
+  "mode": "payment",
+  "origin_context": null,
+  "payment_intent": {
+    "id": "pi_recorded002",
+    "object": "payment_intent",
+    "allowed_payment_method_types": null,
+    "amount": 1599,
+    "amount_capturable": 0,
+    "amount_received": 1599,
+    "application": null,
+    "application_fee_amount": null,
+    "automatic_payment_methods": null,
+    "canceled_at": null,
+    "cancellation_reason": null,
+    "capture_method": "automatic_async",
+    "client_secret": "pi_recorded002_secret_recorded",
+    "confirmation_method": "automatic",
+    "created": 1768478400,
+    "currency": "usd",
+    "customer": null,
+    "customer_account": null,
+    "description": null,
+    "excluded_payment_method_types": null,
+    "last_payment_error": null,
+    "latest_charge": "ch_recorded002",
+    "livemode": false,
+    "managed_payments": null,
+    "metadata": {
+      "order_id": "5"
+    },
+    "next_action": null,
+    "on_behalf_of": null,
+    "payment_method": "pm_recorded002",
+    "payment_method_configuration_details": null,
+    "payment_method_options": {
+      "card": {
+        "installments": null,
+        "mandate_options": null,
+        "network": null,
+        "request_three_d_secure": "automatic"
+      }
+    },
+    "payment_method_types": [
+      "card"
+    ],
+    "payment_record": null,
+    "presentment_details": {
+      "presentment_amount": 1471,
+      "presentment_currency": "eur"
+    },
+    "processing": null,
+    "receipt_email": null,
+    "review": null,
+    "setup_future_usage": null,
+    "shipping": null,
+    "source": null,
+    "statement_descriptor": null,
+    "statement_descriptor_suffix": null,
+    "status": "succeeded",
+    "transfer_group": null
+  },
+  "payment_link": null,
+  "payment_method_collection": "if_required",
+  "payment_method_configuration_details": null,
+  "payment_method_options": {
+    "card": {
+      "request_three_d_secure": "automatic"
+    }
+  },
+  "payment_method_types": [
+    "card"
+  ],
+  "payment_status": "paid",
+  "permissions": null,
+  "recovered_from": null,
+  "saved_payment_method_options": null,
+  "setup_intent": null,
+  "shipping_address_collection": null,
+  "shipping_cost": null,
+  "shipping_options": [],
+  "status": "complete",
+  "submit_type": null,
+  "subscription": null,
+  "success_url": null,
+  "total_details": {
+    "amount_discount": 400,
+    "amount_shipping": 0,
+    "amount_tax": 0
+  },
+  "ui_mode": "hosted_page",
+  "url": null,
+  "wallet_options": null,
+  "presentment_details": {
+    "presentment_amount": 1471,
+    "presentment_currency": "eur"
+  }
+} satisfies Stripe.Checkout.Session;
+
+export const paymentIntentPresented = {
+  "id": "pi_recorded002",
+  "object": "payment_intent",
+  "allowed_payment_method_types": null,
+  "amount": 1599,
+  "amount_capturable": 0,
+  "amount_received": 1599,
+  "application": null,
+  "application_fee_amount": null,
+  "automatic_payment_methods": null,
+  "canceled_at": null,
+  "cancellation_reason": null,
+  "capture_method": "automatic_async",
+  "client_secret": "pi_recorded002_secret_recorded",
+  "confirmation_method": "automatic",
+  "created": 1768478400,
+  "currency": "usd",
+  "customer": null,
+  "customer_account": null,
+  "description": null,
+  "excluded_payment_method_types": null,
+  "last_payment_error": null,
+  "latest_charge": "ch_recorded002",
+  "livemode": false,
+  "managed_payments": null,
+  "metadata": {
+    "order_id": "5"
+  },
+  "next_action": null,
+  "on_behalf_of": null,
+  "payment_method": "pm_recorded002",
+  "payment_method_configuration_details": null,
+  "payment_method_options": {
+    "card": {
+      "installments": null,
+      "mandate_options": null,
+      "network": null,
+      "request_three_d_secure": "automatic"
+    }
+  },
+  "payment_method_types": [
+    "card"
+  ],
+  "payment_record": null,
+  "presentment_details": {
+    "presentment_amount": 1471,
+    "presentment_currency": "eur"
+  },
+  "processing": null,
+  "receipt_email": null,
+  "review": null,
+  "setup_future_usage": null,
+  "shipping": null,
+  "source": null,
+  "statement_descriptor": null,
+  "statement_descriptor_suffix": null,
+  "status": "succeeded",
+  "transfer_group": null
+} satisfies Stripe.PaymentIntent;
+
+export const refundPresented = {
+  "id": "re_recorded003",
+  "object": "refund",
+  "amount": 1599,
+  "balance_transaction": "txn_recorded004",
+  "charge": "ch_recorded002",
+  "created": 1768478400,
+  "currency": "usd",
+  "customer": null,
+  "customer_account": null,
+  "destination_details": {
+    "card": {
+      "reference": "74537604231230123456789",
+      "reference_status": "available",
+      "reference_type": "acquirer_reference_number",
+      "type": "refund"
+    },
+    "type": "card"
+  },
+  "metadata": {
+    "order_id": "5"
+  },
+  "payment_intent": "pi_recorded002",
+  "payment_method": "pm_recorded002",
+  "presentment_details": {
+    "presentment_amount": 1471,
+    "presentment_currency": "eur"
+  },
+  "reason": null,
+  "receipt_number": null,
+  "source_transfer_reversal": null,
+  "status": "succeeded",
+  "transfer_reversal": null
+} satisfies Stripe.Refund;
+
 export const checkoutSessionExpiredEvent = {
   "id": "evt_recorded001",
   "object": "event",
@@ -830,7 +1105,7 @@ export const chargeSucceededEvent = {
       "application": null,
       "application_fee": null,
       "application_fee_amount": null,
-      "balance_transaction": "txn_recorded004",
+      "balance_transaction": "txn_recorded005",
       "billing_details": {
         "address": {
           "city": null,
@@ -1190,7 +1465,7 @@ export const chargeRefundedEvent = {
       "application": null,
       "application_fee": null,
       "application_fee_amount": null,
-      "balance_transaction": "txn_recorded004",
+      "balance_transaction": "txn_recorded005",
       "billing_details": {
         "address": {
           "city": null,
@@ -1392,7 +1667,7 @@ export const checkoutSessionAsyncPaymentSucceededEvent = {
   "created": 1768478400,
   "data": {
     "object": {
-      "id": "cs_test_recorded003",
+      "id": "cs_test_recorded004",
       "object": "checkout.session",
       "adaptive_pricing": {
         "enabled": false
@@ -1470,7 +1745,7 @@ export const checkoutSessionAsyncPaymentSucceededEvent = {
       },
       "mode": "payment",
       "origin_context": null,
-      "payment_intent": "pi_recorded002",
+      "payment_intent": "pi_recorded003",
       "payment_link": null,
       "payment_method_collection": "if_required",
       "payment_method_configuration_details": null,
@@ -1523,7 +1798,7 @@ export const paymentIntentPaymentFailedEvent = {
   "created": 1768478400,
   "data": {
     "object": {
-      "id": "pi_recorded003",
+      "id": "pi_recorded004",
       "object": "payment_intent",
       "allowed_payment_method_types": null,
       "amount": 1999,
@@ -1535,7 +1810,7 @@ export const paymentIntentPaymentFailedEvent = {
       "canceled_at": null,
       "cancellation_reason": null,
       "capture_method": "automatic_async",
-      "client_secret": "pi_recorded003_secret_recorded",
+      "client_secret": "pi_recorded004_secret_recorded",
       "confirmation_method": "automatic",
       "created": 1768478400,
       "currency": "eur",
@@ -1552,7 +1827,7 @@ export const paymentIntentPaymentFailedEvent = {
       },
       "next_action": null,
       "on_behalf_of": null,
-      "payment_method": "pm_recorded002",
+      "payment_method": "pm_recorded003",
       "payment_method_configuration_details": null,
       "payment_method_options": {
         "card": {
@@ -1597,7 +1872,7 @@ export const checkoutSessionAsyncPaymentFailedEvent = {
   "created": 1768478400,
   "data": {
     "object": {
-      "id": "cs_test_recorded004",
+      "id": "cs_test_recorded005",
       "object": "checkout.session",
       "adaptive_pricing": {
         "enabled": false
@@ -1675,7 +1950,7 @@ export const checkoutSessionAsyncPaymentFailedEvent = {
       },
       "mode": "payment",
       "origin_context": null,
-      "payment_intent": "pi_recorded003",
+      "payment_intent": "pi_recorded004",
       "payment_link": null,
       "payment_method_collection": "if_required",
       "payment_method_configuration_details": null,
