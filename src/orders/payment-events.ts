@@ -193,7 +193,9 @@ async function onProcessing(deps: PaymentEventDeps, trx: Transaction<Database>, 
 async function onPaid(deps: PaymentEventDeps, trx: Transaction<Database>, event: Of<"paid">): Promise<AfterCommit> {
   const { order, after } = await orderOfSession(deps, trx, event);
   if (!order) return after;
-  if (!paysOrder(event, order) || !event.paymentIntentId || event.amountMinor === null) {
+  // A no-cost order (a promotion code covering the whole price) completes with no payment intent; anything else needs one.
+  const noCost = event.amountMinor === 0 && event.paymentIntentId === null;
+  if (!paysOrder(event, order) || (!event.paymentIntentId && !noCost) || event.amountMinor === null) {
     await appendOrderEvent(trx, order.id, "payment_mismatch", { sessionId: event.sessionId, amount: event.amountMinor, subtotal: event.subtotalMinor, discount: event.discountMinor, currency: event.currency });
     const discount = event.discountMinor > 0 ? ` (subtotal ${event.subtotalMinor ?? "?"}, discount ${event.discountMinor})` : "";
     const cause = `order ${order.id}: session ${event.sessionId} paid ${event.amountMinor} ${event.currency}${discount} but the order is ${order.price_minor} ${order.currency}; not fulfilled`;
@@ -231,7 +233,7 @@ async function onPaid(deps: PaymentEventDeps, trx: Transaction<Database>, event:
     }
     return { customer: { customerId: paid.customer_id, notice: { type: "payment_received", orderId: paid.id } }, admins };
   }
-  if (order.stripe_payment_intent_id && order.stripe_payment_intent_id !== event.paymentIntentId) {
+  if (order.stripe_payment_intent_id && event.paymentIntentId && order.stripe_payment_intent_id !== event.paymentIntentId) {
     // The order was already paid through another session: this second payment goes back.
     await appendOrderEvent(trx, order.id, "duplicate_payment", { sessionId: event.sessionId, paymentIntent: event.paymentIntentId });
     return { duplicatePayment: { orderId: order.id, paymentIntentId: event.paymentIntentId, amountMinor: event.amountMinor } };

@@ -70,6 +70,19 @@ export async function markRefundedElsewhere(db: Kysely<Database>, orderId: numbe
   });
 }
 
+/** A failed order that took no money (a no-cost order): its refund is settled with nothing to give back. */
+export async function markNothingToRefund(db: Kysely<Database>, orderId: number, now: Date): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const settled = await trx
+      .updateTable("orders")
+      .set({ refund_status: "succeeded", refunded_at: now, updated_at: now })
+      .where("id", "=", orderId)
+      .where((eb) => eb.or([eb("refund_status", "is", null), eb("refund_status", "!=", "succeeded")]))
+      .executeTakeFirst();
+    if (Number(settled.numUpdatedRows) > 0) await appendOrderEvent(trx, orderId, "refund_succeeded", { by: "nothing was paid" });
+  });
+}
+
 const REFUND_LEASE_OWNER = "refunds";
 
 /** Refunds whose Stripe call failed (still pending, no refund id) and that nobody is working on, oldest first. */

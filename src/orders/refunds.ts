@@ -5,7 +5,7 @@ import type { CustomerNotice, Notifier } from "../notify/index.ts";
 import { PaymentRefusedError, STARS_ALREADY_REFUNDED, StarRefundRefusedError, type Payments, type RefundResult, type StarRefunds } from "../payments/index.ts";
 import { STARS_CURRENCY } from "../pricing/index.ts";
 import { paidAmountOf, type StrayStarPayment } from "./payment-events.ts";
-import { claimRefundRetry, dueRefundRetries, markRefundedElsewhere, markRefundFailed, recordRefundCreated, releaseRefundRetry } from "./refund-records.ts";
+import { claimRefundRetry, dueRefundRetries, markNothingToRefund, markRefundedElsewhere, markRefundFailed, recordRefundCreated, releaseRefundRetry } from "./refund-records.ts";
 import { isLeased } from "./lease.ts";
 import { appendOrderEvent, causeOf, countOrderEvents, findOrder, NEW_REFUND, transitionOrder, updateOrderFields } from "./store.ts";
 
@@ -36,9 +36,9 @@ export interface Refunder {
   refundStrayStarPayment(stray: StrayStarPayment): Promise<void>;
 }
 
-/** Whether money was taken for the order: a Stripe payment, or a payment in Stars. */
-export function hasPayment(order: Pick<Order, "stripe_payment_intent_id" | "telegram_charge_id">): boolean {
-  return order.stripe_payment_intent_id !== null || order.telegram_charge_id !== null;
+/** Whether the order was paid for: a Stripe payment, a payment in Stars, or a no-cost order (a code took the whole price). */
+export function hasPayment(order: Pick<Order, "stripe_payment_intent_id" | "telegram_charge_id" | "paid_minor">): boolean {
+  return order.stripe_payment_intent_id !== null || order.telegram_charge_id !== null || order.paid_minor === 0;
 }
 
 const RETRY_AFTER_MS = 60_000;
@@ -61,6 +61,7 @@ export function createRefunder(deps: RefunderDeps): Refunder {
   async function refund(order: Order, cause: string, reason: RefundReason): Promise<void> {
     if (order.payment_method === "stars") return refundStars(order, cause, reason);
     const paymentIntentId = order.stripe_payment_intent_id;
+    if (!paymentIntentId && order.paid_minor === 0) return settleFree(order, cause);
     if (!paymentIntentId) {
       await updateOrderFields(deps.db, order.id, { refund_status: "failed", last_error: "refund: no payment to refund" });
       await alertAdmins(order, "failed", `order ${order.id}: ${cause}; no payment to refund`);
@@ -121,6 +122,12 @@ export function createRefunder(deps: RefunderDeps): Refunder {
       return;
     }
     return settleStars(order, chargeId, cause, reason);
+  }
+
+  /** A no-cost order (a promotion code took the whole price): nothing was paid, so nothing goes back. */
+  async function settleFree(order: Order, cause: string): Promise<void> {
+    await markNothingToRefund(deps.db, order.id, deps.now());
+    await alertAdmins(order, "succeeded", `order ${order.id}: ${cause}; nothing was paid (a promotion code took the whole price), nothing to refund`);
   }
 
   /** The Stars are back with the payer: recorded, the customer and the admins told. */

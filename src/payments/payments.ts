@@ -254,7 +254,8 @@ function toPaymentEvent(event: Stripe.Event): PaymentEvent {
       const common = { ...base, orderId: orderIdOf(session), sessionId: session.id, paymentIntentId: session.payment_intent };
       if (event.type === "checkout.session.expired") return { ...common, type: "link_expired" };
       if (event.type === "checkout.session.async_payment_failed") return { ...common, type: "payment_failed" };
-      if (session.payment_status !== "paid") return { ...common, type: "payment_processing", paymentStatus: session.payment_status };
+      // "no_payment_required": a promotion code took the whole price; Stripe sends nothing more for it.
+      if (session.payment_status !== "paid" && session.payment_status !== "no_payment_required") return { ...common, type: "payment_processing", paymentStatus: session.payment_status };
       return {
         ...common,
         type: "paid",

@@ -129,6 +129,25 @@ describe.each(testDatabaseTargets())("discounts and the buyer's currency on $kin
     expect(await order(created.id)).toMatchObject({ status: "failed", refund_status: "succeeded", refund_amount_minor: created.price_minor });
   });
 
+  it("a code that takes the whole price completes with no payment: the order is delivered, alerted, and stops with nothing to refund", async () => {
+    const created = await openOrder();
+    h.stripeSim.control.createPromotionCode({ code: "FREE", percentOff: 100 });
+    const paid = await pay(created, { promotionCode: "FREE" });
+    expect(h.stripeSim.control.session(created.stripe_session_id as string)).toMatchObject({ payment_status: "no_payment_required", payment_intent: null, amount_total: 0 });
+    expect(paid).toMatchObject({ status: "paid", paid_minor: 0, discount_minor: created.price_minor, stripe_payment_intent_id: null });
+    expect(h.notifier.adminAlerts.filter((a) => a.type === "discount_below_margin")).toEqual([expect.objectContaining({ orderId: created.id, paidMinor: 0 })]);
+    await h.driveUntil(async () => (await order(created.id)).status === "delivered");
+
+    // Another one, stopped by the operator before eSIM Go could fill it: nothing goes back, nothing is asked of Stripe.
+    const second = await openOrder();
+    h.esimSim.control.setBalance(0);
+    await pay(second, { promotionCode: "FREE" });
+    await h.shop.runDueOnce();
+    expect(await h.shop.refund(second.id)).toBe("refunding");
+    expect(await order(second.id)).toMatchObject({ status: "failed", refund_status: "succeeded" });
+    expect(h.stripeSim.control.refunds()).toEqual([]);
+  });
+
   it("a discounted payment is refunded for what was paid", async () => {
     const created = await openOrder();
     h.esimSim.control.setBalance(0);

@@ -255,6 +255,7 @@ export class Ledger {
       discounts: discounted.discounts,
       ...(presentment ? { presentment_details: presentment } : {}),
     });
+    if (session.amount_total === 0) return this.completeWithoutPayment(session);
     const intent = this.createPaymentIntent(record);
     const email = session.customer_email ?? SANDBOX_EMAIL;
     const events: StripeEvent[] = [];
@@ -268,6 +269,18 @@ export class Ledger {
     });
     events.push(this.raise("checkout.session.completed", session, NO_REQUEST, { status: "open" }));
     return { result: copy(session), events };
+  }
+
+  /** A no-cost order (the discount covers it all): complete, no payment intent, no charge, nothing more to come. */
+  private completeWithoutPayment(session: CheckoutSession): Outcome<CheckoutSession> {
+    Object.assign(session, {
+      status: "complete",
+      url: null,
+      payment_intent: null,
+      payment_status: "no_payment_required",
+      customer_details: customerDetails(session.customer_email ?? SANDBOX_EMAIL),
+    });
+    return { result: copy(session), events: [this.raise("checkout.session.completed", session, NO_REQUEST, { status: "open" })] };
   }
 
   private promotionCodeFor(session: CheckoutSession, code: string): PromotionCode {
@@ -443,7 +456,10 @@ function lineItemOf(item: SessionInput["lineItems"][number]): LineItem {
   };
 }
 
-/** Applies a coupon to the session's subtotal; Stripe refuses a total below the currency's minimum charge (a free order is not a payment). */
+/**
+ * Applies a coupon to the session's subtotal. Stripe refuses a total above 0 but below the currency's minimum charge;
+ * a total of 0 (a 100 % code, or an amount off at least the price) is a no-cost order that completes without payment.
+ */
 function applyDiscount(session: CheckoutSession, promotion: PromotionCode, param: string): void {
   const subtotal = session.amount_subtotal;
   let discount: number;
@@ -454,7 +470,7 @@ function applyDiscount(session: CheckoutSession, promotion: PromotionCode, param
   }
   const total = subtotal - discount;
   const minimum = MINIMUM_CHARGE_MINOR[session.currency];
-  if (minimum !== undefined && total < minimum) {
+  if (minimum !== undefined && total > 0 && total < minimum) {
     throw invalidRequest(`The Checkout Session's total amount due must add up to at least ${formatMinor(minimum, session.currency)} ${session.currency}`, param, "amount_too_small");
   }
   Object.assign(session, {

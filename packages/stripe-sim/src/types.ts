@@ -20,7 +20,7 @@ export type CheckoutSession = Narrow<
     metadata: Metadata;
     payment_intent: string | null;
     payment_link: string | null;
-    payment_status: "paid" | "unpaid";
+    payment_status: "paid" | "unpaid" | "no_payment_required";
     setup_intent: string | null;
     status: "open" | "complete" | "expired";
     subscription: string | null;
