@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.ts";
 import type { Logger } from "../logger.ts";
 import type { Notifier } from "../notify/index.ts";
-import { transitionOrder } from "./store.ts";
+import { countOrderEvents, transitionOrder } from "./store.ts";
 
 /** A link is expired here only after its own expiry plus this, so a last-second payment still lands first. */
 const EXPIRY_GRACE_MS = 60_000;
@@ -17,7 +17,7 @@ export interface ExpiryDeps {
 
 /**
  * Unpaid orders whose link is past its expiry (Stripe's `checkout.session.expired` may never come) or that never got
- * a link: `expired`, the customer told that the link expired.
+ * a link: `expired`, the customer told that the link expired (unless a payment for it came that could not be applied).
  */
 export async function expireStalePending(deps: ExpiryDeps): Promise<number> {
   const at = deps.now();
@@ -41,6 +41,8 @@ export async function expireStalePending(deps: ExpiryDeps): Promise<number> {
     if (!order) continue;
     expired++;
     if (!order.stripe_session_id && order.payment_method !== "stars") continue;
+    // Money came for it that could not be applied (the admins were told): "your link expired" would mislead the payer.
+    if ((await countOrderEvents(deps.db, order.id, "payment_mismatch")) + (await countOrderEvents(deps.db, order.id, "payment_unmatched")) > 0) continue;
     await deps.notifier.customer(order.customer_id, { type: "link_expired", orderId: order.id }).catch((error: unknown) => {
       deps.logger.warn({ orderId: order.id, err: error }, "link-expired notice not delivered");
     });

@@ -84,6 +84,12 @@ describe.each(testDatabaseTargets())("Stripe webhook on $kind", (target) => {
     expect(answer).toBe("applied");
     expect((await h.shop.order(orderId))?.status).toBe("pending_payment");
     expect(h.notifier.adminAlerts).toContainEqual(expect.objectContaining({ type: "fulfilment_failed", orderId }));
+
+    // Its link runs out later: the order expires, but the payer is not told "your link expired" (they did pay).
+    h.clock.advance(40 * 60_000);
+    await h.shop.runDueOnce();
+    expect((await h.shop.order(orderId))?.status).toBe("expired");
+    expect(h.notifier.customerNotices.filter((n) => n.notice.type === "link_expired")).toEqual([]);
   });
 
   it("never fulfils a live-mode event with a test key (or the reverse): refused, nothing changes", async () => {
