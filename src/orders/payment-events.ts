@@ -125,16 +125,7 @@ async function onStarsPaid(deps: PaymentEventDeps, trx: Transaction<Database>, e
     const why = payerIsCustomer ? `paid ${event.amount} ${event.currency} but the invoice asks ${order.stars_amount ?? "nothing"} ${STARS_CURRENCY}` : `paid by Telegram user ${event.payerId}, not the order's customer`;
     return stray(`order ${order.id}: a payment in Stars (charge ${event.chargeId}) ${why}; not applied`, order.id);
   }
-  const now = deps.now();
-  const set: OrderUpdate = {
-    status: "paid",
-    paid_at: now,
-    deadline_at: new Date(now.getTime() + deps.fulfilmentDeadlineMinutes * 60_000),
-    next_attempt_at: now,
-    attempts: 0,
-    telegram_charge_id: event.chargeId,
-    telegram_payer_id: event.payerId,
-  };
+  const set: OrderUpdate = { ...paidNow(deps), telegram_charge_id: event.chargeId, telegram_payer_id: event.payerId };
   // An invoice the customer could still pay when Telegram asked (the pre-checkout) may have expired since: the Stars
   // are taken, so the payment is applied as a card payment of an expired link is.
   const paid = await transitionWithin(trx, order.id, { from: ["pending_payment", "expired"], set, event: { type: "paid", detail: { chargeId: event.chargeId, stars: event.amount } } });
@@ -146,6 +137,12 @@ async function onStarsPaid(deps: PaymentEventDeps, trx: Transaction<Database>, e
   }
   await appendOrderEvent(trx, order.id, "duplicate_payment", { chargeId: event.chargeId, status: order.status });
   return stray(`order ${order.id}: paid a second time in Stars (charge ${event.chargeId}) while ${order.status}`, order.id);
+}
+
+/** Paid now: due for fulfilment at once, with the fulfilment deadline counted from now. */
+function paidNow(deps: PaymentEventDeps): OrderUpdate {
+  const now = deps.now();
+  return { status: "paid", paid_at: now, deadline_at: new Date(now.getTime() + deps.fulfilmentDeadlineMinutes * 60_000), next_attempt_at: now, attempts: 0 };
 }
 
 async function isTelegramCustomer(trx: Transaction<Database>, customerId: number, telegramUserId: string): Promise<boolean> {
@@ -202,13 +199,8 @@ async function onPaid(deps: PaymentEventDeps, trx: Transaction<Database>, event:
     return { admins: [{ type: "fulfilment_failed", orderId: order.id, cause, willRetry: false }] };
   }
   const paidMinor = event.amountMinor;
-  const now = deps.now();
   const set: OrderUpdate = {
-    status: "paid",
-    paid_at: now,
-    deadline_at: new Date(now.getTime() + deps.fulfilmentDeadlineMinutes * 60_000),
-    next_attempt_at: now,
-    attempts: 0,
+    ...paidNow(deps),
     stripe_session_id: event.sessionId,
     stripe_payment_intent_id: event.paymentIntentId,
     paid_minor: paidMinor,
