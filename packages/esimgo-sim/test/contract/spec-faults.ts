@@ -2,7 +2,7 @@
  * Where the v2.4 OpenAPI file (spec/esimgo-openapi-v2.4.yaml) is known to be wrong or silent, and what the stand-in
  * serves instead: the one place these exceptions live. Each patches the parsed spec before any body is validated;
  * everything else is held to the file, with no field it does not document (additionalProperties: false).
- * Facts behind each: /work/shared/reference/esimgo-api.md (sections in brackets).
+ * Facts behind each: the eSIM Go reference notes (shared/reference/esimgo-api.md beside the project) (sections in brackets).
  */
 export type Schema = { [key: string]: unknown };
 export type Spec = { paths: Record<string, Record<string, Schema>>; components: { schemas: Record<string, Schema> } };
