@@ -32,8 +32,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
-    // Most tests wait on sockets and timers, not the CPU: more files at once than cores keeps both busy.
-    maxWorkers: 6,
+    // Most tests wait on sockets and timers, not the CPU: more files at once than cores keeps both busy. Measured on
+    // two cores: 4 beats 3 (idle cores) and 6 (each worker loads its own modules and PGlite: CPU contention).
+    maxWorkers: 4,
     // Every test builds what it uses through factories (no module mocks, no import-time state), so a worker
     // may keep its loaded modules from one file to the next instead of importing grammY, Kysely and PGlite again.
     isolate: false,
