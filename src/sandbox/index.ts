@@ -5,7 +5,7 @@ import type { Endpoints, WhatsAppEndpoint } from "../endpoints.ts";
 import type { Logger } from "../logger.ts";
 import { Teardown } from "../teardown.ts";
 import { SANDBOX_COPY, type SandboxCopy, type SandboxLanguage } from "./copy.ts";
-import { loadStandIn, type ModuleImporter, type TelegramSimPackage, type TelegramStandIn, type WhatsAppSimPackage, type WhatsAppStandIn } from "./stand-ins.ts";
+import { loadStandIn, type ModuleImporter, type TelegramSimPackage, type TelegramStandIn, type TerminalChatOptions, type WhatsAppSimPackage, type WhatsAppStandIn } from "./stand-ins.ts";
 
 export { SANDBOX_COPY, type SandboxCopy, type SandboxLanguage } from "./copy.ts";
 export { SandboxUnavailableError, type EsimGoSimPackage, type StripeSimPackage, type TelegramSimPackage, loadStandIn } from "./stand-ins.ts";
@@ -65,35 +65,13 @@ async function start(config: Config, options: SandboxOptions, teardown: Teardown
   const simulated = simulatedParts(config);
   const sandbox = simulated.esimgo || simulated.stripe || simulated.telegram || simulated.whatsapp;
 
-  if (telegram.terminal) {
-    const { sim, chatPackage } = telegram.terminal;
+  const chat = terminalChatOf(telegram, whatsapp);
+  if (chat) {
     const banner = copy.banner({ simulated: partsOf(simulated), checkoutPages: stripe.checkoutPages ?? "—" });
     onConnect.push((_appUrl, quit) => {
       const terminal = options.terminal ?? { input: process.stdin, output: process.stdout };
-      const chat = chatPackage.runTerminalChat({
-        sim,
-        user: SANDBOX_USER,
-        ...terminal,
-        photoDir: shortPath(path.resolve(config.database.dataDir, "sandbox-photos")),
-        banner,
-        onClose: quit,
-      });
-      teardown.add("terminal chat", () => chat.close());
-    });
-  } else if (whatsapp.terminal) {
-    const { sim, chatPackage } = whatsapp.terminal;
-    const banner = copy.banner({ simulated: partsOf(simulated), checkoutPages: stripe.checkoutPages ?? "—" });
-    onConnect.push((_appUrl, quit) => {
-      const terminal = options.terminal ?? { input: process.stdin, output: process.stdout };
-      const chat = chatPackage.runTerminalChat({
-        sim,
-        user: SANDBOX_WHATSAPP_USER,
-        ...terminal,
-        photoDir: shortPath(path.resolve(config.database.dataDir, "sandbox-photos")),
-        banner,
-        onClose: quit,
-      });
-      teardown.add("terminal chat", () => chat.close());
+      const running = chat({ ...terminal, photoDir: shortPath(path.resolve(config.database.dataDir, "sandbox-photos")), banner, onClose: quit });
+      teardown.add("terminal chat", () => running.close());
     });
   } else if (sandbox) {
     onConnect.push(() => options.logger.warn({ simulated, checkoutPages: stripe.checkoutPages }, "SANDBOX: some providers are simulated; no real eSIM is sold and no real money is taken"));
@@ -126,6 +104,17 @@ async function esimgoEndpoint(config: Config, load: Load, teardown: Teardown, on
   teardown.add("esimgo simulator", () => sim.close());
   onConnect.push((appUrl) => sim.control.setWebhookUrl(`${appUrl}/webhooks/esimgo`));
   return { apiUrl: sim.baseUrl, apiKey: sim.apiKey };
+}
+
+type ChatStarter = (options: Omit<TerminalChatOptions<unknown, unknown>, "sim" | "user">) => { close(): void };
+
+/** The simulated chat channel's terminal chat, as the sandbox user (Telegram first, as the sandbox defaults to it). */
+function terminalChatOf(telegram: { terminal?: { sim: TelegramStandIn; chatPackage: TelegramSimPackage } }, whatsapp: { terminal?: { sim: WhatsAppStandIn; chatPackage: WhatsAppSimPackage } }): ChatStarter | undefined {
+  const onTelegram = telegram.terminal;
+  if (onTelegram) return (options) => onTelegram.chatPackage.runTerminalChat({ ...options, sim: onTelegram.sim, user: SANDBOX_USER });
+  const onWhatsApp = whatsapp.terminal;
+  if (onWhatsApp) return (options) => onWhatsApp.chatPackage.runTerminalChat({ ...options, sim: onWhatsApp.sim, user: SANDBOX_WHATSAPP_USER });
+  return undefined;
 }
 
 interface StripeEndpoint {

@@ -36,15 +36,18 @@ export interface TelegramStandIn {
 
 export interface TelegramSimPackage {
   startTelegramSim(options: { port?: number }): Promise<TelegramStandIn>;
-  runTerminalChat(options: {
-    sim: TelegramStandIn;
-    user: { id: number; first_name: string; username?: string; language_code?: string };
-    input: NodeJS.ReadableStream;
-    output: NodeJS.WritableStream;
-    photoDir: string;
-    banner?: string;
-    onClose?: () => void;
-  }): { close(): void };
+  runTerminalChat(options: TerminalChatOptions<TelegramStandIn, { id: number; first_name: string; username?: string; language_code?: string }>): { close(): void };
+}
+
+/** What both chat stand-ins' terminal chats take: the stand-in, who types, the terminal, where images are saved. */
+export interface TerminalChatOptions<Sim, User> {
+  sim: Sim;
+  user: User;
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  photoDir: string;
+  banner?: string;
+  onClose?: () => void;
 }
 
 export interface WhatsAppStandIn {
@@ -59,15 +62,7 @@ export interface WhatsAppStandIn {
 
 export interface WhatsAppSimPackage {
   startWhatsAppSim(options: { port?: number }): Promise<WhatsAppStandIn>;
-  runTerminalChat(options: {
-    sim: WhatsAppStandIn;
-    user: { name: string; waId?: string; userId?: string };
-    input: NodeJS.ReadableStream;
-    output: NodeJS.WritableStream;
-    photoDir: string;
-    banner?: string;
-    onClose?: () => void;
-  }): { close(): void };
+  runTerminalChat(options: TerminalChatOptions<WhatsAppStandIn, { name: string; waId?: string; userId?: string }>): { close(): void };
 }
 
 interface StandInPackages {
