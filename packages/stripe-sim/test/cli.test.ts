@@ -1,20 +1,16 @@
-import { spawn } from "node:child_process";
 import path from "node:path";
+import { startCommand } from "@esim-shop/sim-kit/testing";
 import { describe, expect, it } from "vitest";
 
 const BIN = path.resolve(import.meta.dirname, "../bin/stripe-sim.js");
 
 describe("the stripe-sim command", () => {
   it("starts on the asked port, prints the settings for the product and the control API, and stops on SIGTERM", async () => {
-    const child = spawn(process.execPath, [BIN, "--port", "0", "--control-token", "ctl_cli_test"], { env: { PATH: process.env.PATH ?? "" } });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    const { child, output, exited } = startCommand(BIN, ["--port", "0", "--control-token", "ctl_cli_test"]);
     try {
-      await expect.poll(() => output, { timeout: 30_000 }).toContain("Stop with Ctrl-C.");
-      expect(output).toMatch(/^Stripe stand-in/);
-      const url = /STRIPE_API_URL=(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+      await expect.poll(output, { timeout: 30_000 }).toContain("Stop with Ctrl-C.");
+      expect(output()).toMatch(/^Stripe stand-in/);
+      const url = /STRIPE_API_URL=(http:\/\/127\.0\.0\.1:\d+)/.exec(output())?.[1];
       expect(url).toBeDefined();
       const state = await fetch(`${url}/__control/state`, { headers: { authorization: "Bearer ctl_cli_test" } });
       expect(state.status).toBe(200);
@@ -26,11 +22,9 @@ describe("the stripe-sim command", () => {
   });
 
   it("--help lists the flags and exits", async () => {
-    const child = spawn(process.execPath, [BIN, "--help"]);
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    expect(await new Promise((resolve) => child.once("exit", resolve))).toBe(0);
-    expect(output).toMatch(/^stripe-sim — /);
-    expect(output).toContain("--control-token");
+    const { output, exited } = startCommand(BIN, ["--help"]);
+    expect(await exited).toBe(0);
+    expect(output()).toMatch(/^stripe-sim — /);
+    expect(output()).toContain("--control-token");
   });
 });

@@ -1,5 +1,5 @@
-import { spawn } from "node:child_process";
 import path from "node:path";
+import { startCommand } from "@esim-shop/sim-kit/testing";
 import { describe, expect, it } from "vitest";
 import { Receiver } from "./helpers.ts";
 
@@ -10,18 +10,14 @@ describe("the whatsapp-sim command", () => {
     const receiver = new Receiver("cli-secret");
     const webhookUrl = await receiver.start();
     const args = ["--port", "0", "--control-token", "ctl_cli_test", "--access-token", "EAAG-cli", "--app-secret", "cli-secret", "--verify-token", "cli-verify", "--phone-number-id", "123456789012345", "--webhook-url", webhookUrl];
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? "" } });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    const { child, output, exited } = startCommand(BIN, [...args]);
     try {
-      await expect.poll(() => output, { timeout: 30_000 }).toContain("Stop with Ctrl-C.");
-      expect(output).toMatch(/^WhatsApp Business Cloud API stand-in \(whatsapp-sim\) listening on http:\/\/127\.0\.0\.1:\d+/);
+      await expect.poll(output, { timeout: 30_000 }).toContain("Stop with Ctrl-C.");
+      expect(output()).toMatch(/^WhatsApp Business Cloud API stand-in \(whatsapp-sim\) listening on http:\/\/127\.0\.0\.1:\d+/);
       for (const line of ["WHATSAPP_ACCESS_TOKEN=EAAG-cli", "WHATSAPP_PHONE_NUMBER_ID=123456789012345", "WHATSAPP_APP_SECRET=cli-secret", "WHATSAPP_VERIFY_TOKEN=cli-verify", `Webhooks: ${webhookUrl}`]) {
-        expect(output).toContain(line);
+        expect(output()).toContain(line);
       }
-      const apiUrl = /WHATSAPP_API_URL=(http:\/\/127\.0\.0\.1:\d+\/v26\.0)/.exec(output)?.[1];
+      const apiUrl = /WHATSAPP_API_URL=(http:\/\/127\.0\.0\.1:\d+\/v26\.0)/.exec(output())?.[1];
       expect(apiUrl).toBeDefined();
       const phone = await fetch(`${apiUrl}/123456789012345?fields=display_phone_number`, { headers: { authorization: "Bearer EAAG-cli" } });
       expect(await phone.json()).toEqual({ display_phone_number: "+44 7700 900123", id: "123456789012345" });
@@ -40,11 +36,9 @@ describe("the whatsapp-sim command", () => {
   });
 
   it("--help lists the flags and exits", async () => {
-    const child = spawn(process.execPath, [BIN, "--help"]);
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    expect(await new Promise((resolve) => child.once("exit", resolve))).toBe(0);
-    expect(output).toMatch(/^whatsapp-sim — /);
-    for (const flag of ["--access-token", "--app-secret", "--verify-token", "--phone-number-id", "--webhook-url", "--api-version", "--throughput", "--chat"]) expect(output).toContain(flag);
+    const { output, exited } = startCommand(BIN, ["--help"]);
+    expect(await exited).toBe(0);
+    expect(output()).toMatch(/^whatsapp-sim — /);
+    for (const flag of ["--access-token", "--app-secret", "--verify-token", "--phone-number-id", "--webhook-url", "--api-version", "--throughput", "--chat"]) expect(output()).toContain(flag);
   });
 });
