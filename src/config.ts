@@ -51,7 +51,7 @@ function isPostgresUrl(value: string): boolean {
  * An eSIM Go on this machine is the standalone simulator (`npm run sim:esimgo`), never the real one: every way of
  * writing this machine counts (localhost with its trailing dot, 0.0.0.0, ::1, IPv4-mapped IPv6, all of 127/8).
  */
-export function isLocalHost(value: string): boolean {
+function isLocalHost(value: string): boolean {
   const host = new URL(value).hostname.toLowerCase().replace(/\.$/, "").replace(/^\[(.*)\]$/, "$1");
   if (host === "localhost" || host.endsWith(".localhost") || host === "0.0.0.0" || host === "::" || host === "::1") return true;
   const mapped = /^::ffff:(.+)$/.exec(host)?.[1];

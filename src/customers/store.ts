@@ -83,9 +83,11 @@ export async function markBlocked(db: Executor, customerId: number, blocked = tr
 }
 
 /** The same, for a channel's own block report (Telegram's my_chat_member) about someone who may have no row. */
-export async function markIdentityBlocked(db: Executor, identity: Identity, blocked: boolean): Promise<void> {
+/** Resolves the customer's id, when the identity is known. */
+export async function markIdentityBlocked(db: Executor, identity: Identity, blocked: boolean): Promise<number | undefined> {
   const customer = await findByIdentity(db, identity);
   if (customer) await markBlocked(db, customer.id, blocked);
+  return customer?.id;
 }
 
 /**

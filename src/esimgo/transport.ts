@@ -48,7 +48,7 @@ const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_E
  * What a paid order waits on goes first: placing it, reading the order list to reconcile, its install details.
  * Browsing (compatibility, validation, usage) and the catalogue sync take what is left.
  */
-export function priorityOf(call: Pick<Call, "method" | "path" | "delivery">): Priority {
+function priorityOf(call: Pick<Call, "method" | "path" | "delivery">): Priority {
   if (call.delivery === "once") return "high";
   return call.method === "GET" && /^\/(orders|esims\/assignments)(\/|$)/.test(call.path) ? "high" : "low";
 }

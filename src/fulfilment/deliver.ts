@@ -44,8 +44,9 @@ async function markDelivered(lane: Lane, order: Order, deliveryError: string | n
     { type: "delivered", detail: deliveryError ? { deliveryError } : undefined },
   );
   if (!delivered) return DONE;
-  lane.deps.metrics?.fulfilled((deliveredAt.getTime() - (order.paid_at ?? order.created_at).getTime()) / 1000);
-  const seconds = Math.round((deliveredAt.getTime() - (order.paid_at ?? order.created_at).getTime()) / 1000);
+  const elapsedSeconds = (deliveredAt.getTime() - (order.paid_at ?? order.created_at).getTime()) / 1000;
+  lane.deps.metrics?.fulfilled(elapsedSeconds);
+  const seconds = Math.round(elapsedSeconds);
   if (deliveryError) await lane.deps.notifier.admins({ type: "delivery_failed", orderId: order.id, cause: `order ${order.id}: ${deliveryError}` });
   await lane.deps.notifier.admins({ type: "delivered", orderId: order.id, seconds });
   return { next: delivered };

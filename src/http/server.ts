@@ -63,7 +63,7 @@ export function createServer(deps: ServerDeps): Hono {
   mountRawWebhook(app, { path: "/webhooks/stripe", source: "stripe", signatureHeader: "stripe-signature", status: STATUS.stripe }, deps.stripeWebhook, limit, metrics);
   mountRawWebhook(app, { path: "/webhooks/esimgo", source: "esimgo", signatureHeader: "x-signature-sha256", status: STATUS.esimgo }, deps.esimgoCallback, limit, metrics);
   const telegram = deps.telegramWebhook;
-  if (telegram) app.post("/webhooks/telegram", limit, (c) => counted(metrics, "telegram", () => telegram(c)));
+  if (telegram) app.post("/webhooks/telegram", limit, (c) => counted(metrics, "telegram", () => telegram(c), countResponse));
   const whatsapp = deps.whatsapp;
   if (whatsapp) {
     app.get("/webhooks/whatsapp", (c) => {
@@ -73,7 +73,7 @@ export function createServer(deps: ServerDeps): Hono {
     app.post("/webhooks/whatsapp", limit, async (c) => {
       // The signature is over the bytes as sent: never re-encode them before checking.
       const raw = new Uint8Array(await c.req.arrayBuffer());
-      const outcome = await countedOutcome(metrics, "whatsapp", () => whatsapp.handleWebhook(raw, c.req.header("x-hub-signature-256")));
+      const outcome = await counted(metrics, "whatsapp", () => whatsapp.handleWebhook(raw, c.req.header("x-hub-signature-256")), countOutcome);
       return c.json({ outcome }, WHATSAPP_STATUS[outcome]);
     });
   }
@@ -99,36 +99,27 @@ function mountRawWebhook(app: Hono, route: RawWebhookRoute, handler: RawWebhookH
   if (!handler) return;
   app.post(route.path, limit, async (c) => {
     const raw = await c.req.text();
-    const outcome = await countedOutcome(metrics, route.source, () => handler(raw, c.req.header(route.signatureHeader)));
+    const outcome = await counted(metrics, route.source, () => handler(raw, c.req.header(route.signatureHeader)), countOutcome);
     return c.json({ outcome }, route.status[outcome]);
   });
 }
 
-/** Runs a webhook handler and counts what became of it; a throw is counted as failed (and answered 500 by onError). */
-async function countedOutcome<Outcome extends WebhookOutcome>(metrics: Pick<Metrics, "webhook">, source: WebhookSource, handle: () => Promise<Outcome>): Promise<Outcome> {
-  let outcome: Outcome;
+/** Runs a webhook handler and counts what became of it (`countOf`); a throw is counted as failed (and answered 500 by onError). */
+async function counted<T>(metrics: Pick<Metrics, "webhook">, source: WebhookSource, handle: () => Promise<T>, countOf: (result: T) => WebhookCount): Promise<T> {
+  let result: T;
   try {
-    outcome = await handle();
+    result = await handle();
   } catch (error) {
     metrics.webhook(source, "failed");
     throw error;
   }
-  metrics.webhook(source, COUNTED_AS[outcome]);
-  return outcome;
+  metrics.webhook(source, countOf(result));
+  return result;
 }
 
-/** A handler that answers in HTTP itself (grammY's): 401 is a refused secret, any other non-2xx a failure. */
-async function counted(metrics: Pick<Metrics, "webhook">, source: WebhookSource, handle: () => Promise<Response>): Promise<Response> {
-  let response: Response;
-  try {
-    response = await handle();
-  } catch (error) {
-    metrics.webhook(source, "failed");
-    throw error;
-  }
-  metrics.webhook(source, response.ok ? "applied" : response.status === 401 ? "refused" : "failed");
-  return response;
-}
+/** What a handler that answers in HTTP itself (grammY's) did: 401 is a refused secret, any other non-2xx a failure. */
+const countResponse = (response: Response): WebhookCount => (response.ok ? "applied" : response.status === 401 ? "refused" : "failed");
+const countOutcome = (outcome: WebhookOutcome): WebhookCount => COUNTED_AS[outcome];
 
 async function isReady(db: Kysely<Database>): Promise<boolean> {
   try {

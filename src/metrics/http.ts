@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { Hono } from "hono";
 
-export interface MetricsRouteOptions {
+interface MetricsRouteOptions {
   render(): Promise<{ contentType: string; body: string }>;
   /** When set, a scrape must send `Authorization: Bearer <token>`. */
   token?: string;

@@ -42,7 +42,7 @@ export async function expireStalePending(deps: ExpiryDeps): Promise<number> {
     expired++;
     if (!order.stripe_session_id && order.payment_method !== "stars") continue;
     // Money came for it that could not be applied (the admins were told): "your link expired" would mislead the payer.
-    if ((await countOrderEvents(deps.db, order.id, "payment_mismatch")) + (await countOrderEvents(deps.db, order.id, "payment_unmatched")) > 0) continue;
+    if ((await countOrderEvents(deps.db, order.id, ["payment_mismatch", "payment_unmatched"])) > 0) continue;
     await deps.notifier.customer(order.customer_id, { type: "link_expired", orderId: order.id }).catch((error: unknown) => {
       deps.logger.warn({ orderId: order.id, err: error }, "link-expired notice not delivered");
     });

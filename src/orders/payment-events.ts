@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from "kysely";
+import { findByIdentity } from "../customers/index.ts";
 import type { Database, Order, OrderUpdate } from "../db/schema.ts";
 import type { Logger } from "../logger.ts";
 import type { Metrics } from "../metrics/port.ts";
@@ -118,7 +119,7 @@ async function onStarsPaid(deps: PaymentEventDeps, trx: Transaction<Database>, e
     return stray(`a payment in Stars (${event.amount} ${event.currency}, charge ${event.chargeId}) names no order's invoice`);
   }
   if (order.telegram_charge_id === event.chargeId) return {};
-  const payerIsCustomer = await isTelegramCustomer(trx, order.customer_id, event.payerId);
+  const payerIsCustomer = (await findByIdentity(trx, { channel: "telegram", externalId: event.payerId }))?.id === order.customer_id;
   if (!payerIsCustomer || event.currency !== STARS_CURRENCY || event.amount !== order.stars_amount || order.payment_method !== "stars") {
     const type = payerIsCustomer ? "payment_mismatch" : "payment_unmatched";
     await appendOrderEvent(trx, order.id, type, { chargeId: event.chargeId, amount: event.amount, currency: event.currency, payer: event.payerId });
@@ -143,16 +144,6 @@ async function onStarsPaid(deps: PaymentEventDeps, trx: Transaction<Database>, e
 function paidNow(deps: PaymentEventDeps): OrderUpdate {
   const now = deps.now();
   return { status: "paid", paid_at: now, deadline_at: new Date(now.getTime() + deps.fulfilmentDeadlineMinutes * 60_000), next_attempt_at: now, attempts: 0 };
-}
-
-async function isTelegramCustomer(trx: Transaction<Database>, customerId: number, telegramUserId: string): Promise<boolean> {
-  const row = await trx
-    .selectFrom("customer_identities")
-    .select("customer_id")
-    .where("channel", "=", "telegram")
-    .where("external_id", "=", telegramUserId)
-    .executeTakeFirst();
-  return row?.customer_id === customerId;
 }
 
 function unknownOrder(deps: PaymentEventDeps, event: { type: string; orderId?: number; sessionId: string }): AfterCommit {

@@ -58,6 +58,12 @@ export function refundIdempotencyKey(order: Pick<Order, "id" | "created_at">, at
 const ALREADY_REFUNDED = "charge_already_refunded";
 
 export function createRefunder(deps: RefunderDeps): Refunder {
+  /** Through the Telegram channel, when it runs; without it Stars cannot go back (refused for good). */
+  async function refundInStars(payerId: string, chargeId: string): Promise<void> {
+    if (!deps.stars) throw new StarRefundRefusedError("NO_TELEGRAM", "the Telegram channel is not running, so Stars cannot be refunded");
+    await deps.stars.refund(payerId, chargeId);
+  }
+
   async function refund(order: Order, cause: string, reason: RefundReason): Promise<void> {
     if (order.payment_method === "stars") return refundStars(order, cause, reason);
     const paymentIntentId = order.stripe_payment_intent_id;
@@ -105,8 +111,7 @@ export function createRefunder(deps: RefunderDeps): Refunder {
     const attempt = (await countOrderEvents(deps.db, order.id, "refund_attempt")) + 1;
     await appendOrderEvent(deps.db, order.id, "refund_attempt", { attempt, chargeId });
     try {
-      if (!deps.stars) throw new StarRefundRefusedError("NO_TELEGRAM", "the Telegram channel is not running, so Stars cannot be refunded");
-      await deps.stars.refund(payerId, chargeId);
+      await refundInStars(payerId, chargeId);
     } catch (error) {
       // Only this bot can refund its Stars: "already refunded" is an earlier call of ours whose outcome was not recorded.
       if (error instanceof StarRefundRefusedError && error.code === STARS_ALREADY_REFUNDED) return settleStars(order, chargeId, cause, reason);
@@ -247,8 +252,7 @@ export function createRefunder(deps: RefunderDeps): Refunder {
   async function refundStrayStarPayment(stray: StrayStarPayment): Promise<void> {
     const orderId = stray.orderId ?? 0;
     try {
-      if (!deps.stars) throw new StarRefundRefusedError("NO_TELEGRAM", "the Telegram channel is not running");
-      await deps.stars.refund(stray.payerId, stray.chargeId);
+      await refundInStars(stray.payerId, stray.chargeId);
       if (stray.orderId !== undefined) await appendOrderEvent(deps.db, stray.orderId, "duplicate_payment_refunded", { chargeId: stray.chargeId, stars: stray.amount });
       await deps.notifier.admins({ type: "refund", orderId, amountMinor: stray.amount, currency: STARS_CURRENCY, status: "succeeded", cause: stray.cause });
     } catch (error) {

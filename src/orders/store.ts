@@ -114,12 +114,13 @@ export async function updateOrderFields(db: Executor, orderId: number, set: Orde
   await update.execute();
 }
 
-export async function countOrderEvents(db: Executor, orderId: number, type: OrderEventType): Promise<number> {
+/** How many lines of these types (one, or any of several) the order's story has. */
+export async function countOrderEvents(db: Executor, orderId: number, type: OrderEventType | readonly OrderEventType[]): Promise<number> {
   const row = await db
     .selectFrom("order_events")
     .select((eb) => eb.fn.countAll<number>().as("n"))
     .where("order_id", "=", orderId)
-    .where("type", "=", type)
+    .where("type", "in", typeof type === "string" ? [type] : [...type])
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

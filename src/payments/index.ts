@@ -19,5 +19,5 @@ export {
   type ReturnUrls,
   type WebhookReading,
 } from "./payments.ts";
-export type { PaymentEvent, StarsPaymentEvent, StripePaymentEvent } from "./events.ts";
+export type { PaymentEvent, StarsPaymentEvent } from "./events.ts";
 export { STARS_ALREADY_REFUNDED, StarRefundRefusedError, type StarRefunds } from "./stars.ts";

@@ -1,7 +1,7 @@
 import { stripeMinimumChargeMinor } from "./stripe-minimums.ts";
 
 export { STRIPE_MINIMUM_CHARGE_MINOR, stripeMinimumChargeMinor } from "./stripe-minimums.ts";
-export { MAX_STARS_PER_INVOICE, STARS_CURRENCY, starsPrice } from "./stars.ts";
+export { STARS_CURRENCY, starsPrice } from "./stars.ts";
 
 /** How a provider cost becomes a retail price. All money is integer minor units (cents). */
 export interface PricingSettings {

@@ -13,7 +13,7 @@ export { SandboxUnavailableError, type EsimGoSimPackage, type StripeSimPackage, 
 /** The person chatting in the terminal: a customer, and an admin too. */
 export const SANDBOX_USER = { id: 100_000_001, first_name: "Traveller", username: "sandbox_traveller", language_code: "en" };
 /** The same person when the sandbox chats as WhatsApp: a business-scoped user id and a (fictional) UK number. */
-export const SANDBOX_WHATSAPP_USER = { name: "Traveller", userId: "GB.100000000000000000001", waId: "447700900001" };
+const SANDBOX_WHATSAPP_USER = { name: "Traveller", userId: "GB.100000000000000000001", waId: "447700900001" };
 /** The template the WhatsApp stand-in knows: the one the README asks a shop to submit. */
 const SANDBOX_TEMPLATE = { name: "esim_ready", languages: { en: "en", ru: "ru", tr: "tr" } } as const;
 

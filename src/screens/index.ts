@@ -14,9 +14,7 @@ export {
   starsInvoiceCopy,
   starsRefusalText,
   storableOutcome,
-  type StarsInvoiceCopy,
   type StoredCheckoutOutcome,
-  type StoredStarsInvoice,
 } from "./checkout.ts";
 export { createSearch } from "./search.ts";
 export { ADMIN_COMMANDS, isAdminCommand, runAdminCommand, type AdminCommand } from "./admin.ts";

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
-import { eraseCustomer as eraseCustomerRow, findByIdentity, identityOf, markBlocked, type Identity } from "../customers/index.ts";
+import { eraseCustomer as eraseCustomerRow, identityOf, markIdentityBlocked, type Identity } from "../customers/index.ts";
 import type { Channel, Database, Order } from "../db/schema.ts";
 import type { EsimGoClient } from "../esimgo/index.ts";
 import { createCallbackHandler, createEsims, eraseEsimsOf, type CallbackOutcome, type EsimSummary, type OwnedEsim, type UsageView } from "../esims/index.ts";
@@ -257,10 +257,9 @@ export function createShop(deps: ShopDeps): Shop {
   }
 
   async function customerUnreachable(identity: Identity, cause: string): Promise<void> {
-    const customer = await findByIdentity(db, identity);
-    if (!customer) return;
-    await markBlocked(db, customer.id);
-    const orderId = await recordUndelivered(db, customer.id, new Date(now().getTime() - LATE_FAILURE_MS), cause);
+    const customerId = await markIdentityBlocked(db, identity, true);
+    if (customerId === undefined) return;
+    const orderId = await recordUndelivered(db, customerId, new Date(now().getTime() - LATE_FAILURE_MS), cause);
     if (orderId === undefined) return;
     logger.warn({ orderId, cause }, "a delivered eSIM never reached the customer");
     await notifier.admins({ type: "delivery_failed", orderId, cause: `order ${orderId}: ${cause}` });

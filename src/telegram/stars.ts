@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { Composer, GrammyError, type Api } from "grammy";
 import type { CustomerDirectory } from "../customers/index.ts";
@@ -61,7 +62,7 @@ export function starsPaymentsFeature(deps: { shop: Pick<Shop, "starsPreCheckout"
         return;
       } catch (error) {
         if (attempt >= APPLY_ATTEMPTS) return giveBack(ctx, event, error);
-        await new Promise((resolve) => setTimeout(resolve, APPLY_RETRY_MS * attempt));
+        await sleep(APPLY_RETRY_MS * attempt);
       }
     }
   });

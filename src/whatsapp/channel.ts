@@ -144,8 +144,11 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
       const read = readWebhook(payload, settings.phoneNumberId);
       if (!read) return "malformed";
       const fresh = [];
-      for (const message of read.messages) if (await keep(message)) fresh.push(message);
-      fresh.forEach(() => deps.metrics?.update("whatsapp"));
+      for (const message of read.messages) {
+        if (!(await keep(message))) continue;
+        fresh.push(message);
+        deps.metrics?.update("whatsapp");
+      }
       for (const update of read.statuses) await onStatus(update);
       for (const contact of new Set(fresh.map((m) => m.externalId))) void drain(contact);
       purgeOld();

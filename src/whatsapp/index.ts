@@ -6,7 +6,7 @@
  */
 export { createWhatsAppClient, WHATSAPP_ERRORS, WhatsAppError, type WhatsAppClient, type WhatsAppClientOptions } from "./client.ts";
 export { createWhatsAppChannel, type WhatsAppChannel, type WhatsAppChannelDeps, type WhatsAppSettings, type WhatsAppWebhookOutcome } from "./channel.ts";
-export { addressOf, createWhatsAppSender, whatsappReturnUrls, type SenderDeps, type WhatsAppSender } from "./sender.ts";
+export { createWhatsAppSender, type WhatsAppSender } from "./sender.ts";
 export { createListOverflow, type ListOverflow } from "./render.ts";
 export { signWhatsAppBody, verifyWhatsAppSignature } from "./signature.ts";
 export { fromHtml, LIMITS as WHATSAPP_LIMITS, toWhatsApp } from "./render.ts";

@@ -44,7 +44,7 @@ const RATE_LIMITED: ReadonlySet<number> = new Set([WHATSAPP_ERRORS.throughput, W
 const BSUID = /^[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,128}$/;
 
 /** The Cloud API's `to` takes a phone number; a business-scoped user id goes in `recipient`. */
-export function addressOf(externalId: string): Record<string, string> {
+function addressOf(externalId: string): Record<string, string> {
   return BSUID.test(externalId) ? { recipient: externalId } : { to: externalId };
 }
 
