@@ -87,9 +87,8 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
     const notices = readyNotices();
     expect(notices).toHaveLength(1);
     const esim = notices[0]!.esims[0]!;
-    const providerEsim = h.esimSim.control.esims().find((e) => e.iccid === esim.iccid);
-    expect(providerEsim).toBeDefined();
-    expect(decodeQr(esim.qrPng)).toBe(`LPA:1$${providerEsim!.smdpAddress}$${providerEsim!.matchingId}`);
+    const providerEsim = h.esimSim.control.esims().find((e) => e.iccid === esim.iccid)!;
+    expect(decodeQr(esim.qrPng)).toBe(`LPA:1$${providerEsim.smdpAddress}$${providerEsim.matchingId}`);
 
     const rows = await h.db.selectFrom("esims").selectAll().execute();
     expect(rows).toEqual([expect.objectContaining({ iccid: esim.iccid, customer_id: h.customerId, order_id: outcome.orderId })]);
@@ -128,7 +127,9 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
     expect(h.esimSim.control.requestCount(route) - before).toBeGreaterThanOrEqual(3);
     expect(h.esimSim.control.placedOrders()).toHaveLength(1);
     expect(readyNotices()).toHaveLength(1);
-    expect(decodeQr(readyNotices()[0]!.esims[0]!.qrPng)).toBe(readyNotices()[0]!.esims[0]!.lpa);
+    const [ready] = readyNotices()[0]!.esims;
+    const provider = h.esimSim.control.esims().find((e) => e.iccid === ready!.iccid)!;
+    expect(decodeQr(ready!.qrPng)).toBe(`LPA:1$${provider.smdpAddress}$${provider.matchingId}`);
   });
 
   it("does not order twice when placing timed out and the provider committed late", async () => {

@@ -43,7 +43,7 @@ describe.each(testDatabaseTargets())("a customer erasing their data on $kind", (
     const [fresh] = await customersOfTelegram(database.db, user.profile.id);
     expect(fresh?.id).not.toBe(order.customer_id);
     expect(textOf(await user.send("/myesims"))).toContain("You have no eSIMs yet");
-    expect(buttonsOf(question).length).toBeGreaterThan(0);
+    expect(buttonsOf(done)).toEqual([]);
   });
 
   it("is refused while an order of theirs is being fulfilled", async () => {
