@@ -75,12 +75,15 @@ export function createCatalogue(deps: CatalogueDeps): Catalogue {
   let running: Promise<SyncOutcome> | undefined;
 
   async function load(): Promise<void> {
+    // Read before the rows: a sync finishing in between is then newer than what is loaded, and loaded next time.
+    const syncAt = (await lastSuccessfulSyncAt(db))?.getTime();
     const rows = await activeBundleRows(db);
     // Rows stored in a currency the shop can no longer price (see fetchCatalogue) are never offered.
     offers = buildOfferIndex(rows.filter((row) => stripeMinimumChargeMinor(row.currency) !== undefined).map((row) => toBundleView(row, deps.pricing)));
     countriesCache = undefined;
     revision++;
     loaded = true;
+    loadedSyncAt = syncAt;
   }
 
   async function fetchCatalogue(): Promise<{ bundles: StoredBundle[]; currency: string }> {
@@ -111,7 +114,6 @@ export function createCatalogue(deps: CatalogueDeps): Catalogue {
       const { bundles, currency } = await fetchCatalogue();
       await replaceCatalogue(db, syncId, bundles, currency);
       await load();
-      loadedSyncAt = (await lastSuccessfulSyncAt(db))?.getTime();
       logger.info({ bundleCount: bundles.length, currency }, "catalogue synced");
       return { ok: true, bundleCount: bundles.length };
     } catch (error) {
@@ -129,10 +131,7 @@ export function createCatalogue(deps: CatalogueDeps): Catalogue {
       const last = await lastSuccessfulSyncAt(db);
       if (last && Date.now() - last.getTime() < deps.maxAgeMs) {
         // Fresh, but perhaps synced by another instance since this one loaded: load what it stored.
-        if (!loaded || loadedSyncAt === undefined || last.getTime() > loadedSyncAt) {
-          await load();
-          loadedSyncAt = last.getTime();
-        }
+        if (!loaded || last.getTime() > (loadedSyncAt ?? -Infinity)) await load();
         return;
       }
     } catch (error) {
