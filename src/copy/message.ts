@@ -27,6 +27,13 @@ export type Screen = Message;
 export const reply = (label: string, data: string): Action => ({ kind: "reply", label, data });
 export const link = (label: string, url: string): Action => ({ kind: "url", label, url });
 
+/** The sandbox marker as the text's first line (escaped for HTML texts), once. */
+export function withSandboxMarker(text: string, marker: string, html: boolean): string {
+  const line = html ? escapeHtml(marker) : marker;
+  if (!text) return line;
+  return text.startsWith(line) ? text : `${line}\n\n${text}`;
+}
+
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }

@@ -1,5 +1,5 @@
 import { GrammyError, InlineKeyboard, InputFile, type Api, type Transformer } from "grammy";
-import { escapeHtml, type Action, type Message, type Screen } from "../copy/index.ts";
+import { withSandboxMarker, type Action, type Message, type Screen } from "../copy/index.ts";
 import type { BaseContext } from "./context.ts";
 
 /** A screen's actions as Telegram's inline keyboard: reply actions as callback buttons, links as URL buttons. */
@@ -70,12 +70,6 @@ const TEXT_FIELDS: Record<string, "text" | "caption"> = {
   sendDocument: "caption",
   editMessageCaption: "caption",
 };
-
-/** Prefixes the sandbox marker as the first line of every text and caption, once. */
-export function withSandboxMarker(text: string, marker: string, html: boolean): string {
-  const line = html ? escapeHtml(marker) : marker;
-  return text.startsWith(line) ? text : `${line}\n\n${text}`;
-}
 
 /** The single place the sandbox marker is added to outgoing messages (bot, conversations, notices). */
 export function sandboxTransformer(marker: (chatId: unknown) => string | Promise<string>): Transformer {

@@ -44,7 +44,7 @@ export async function createWhatsAppPart(deps: WhatsAppPartDeps): Promise<Channe
         screens: createScreenCache(() => catalogue.revision()),
         settings: { ...deps.settings, pageSize: deps.settings.pageSize ?? DEFAULT_PAGE_SIZE },
         customers: createCustomerDirectory(db),
-        whatsapp: { appSecret: endpoint.appSecret, verifyToken: endpoint.verifyToken, adminIds: endpoint.adminIds, phoneNumberId: endpoint.phoneNumberId },
+        whatsapp: endpoint,
         logger,
         metrics,
         retentionDays: deps.retentionDays,

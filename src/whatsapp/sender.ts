@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Kysely } from "kysely";
-import { escapeHtml, translatorFor, type Message, type Translate } from "../copy/index.ts";
+import { translatorFor, withSandboxMarker, type Message, type Translate } from "../copy/index.ts";
 import type { Language } from "../customers/index.ts";
 import type { Database } from "../db/schema.ts";
 import type { Logger } from "../logger.ts";
@@ -48,9 +48,8 @@ function addressOf(externalId: string): Record<string, string> {
   return BSUID.test(externalId) ? { recipient: externalId } : { to: externalId };
 }
 
-function withSandboxMarker(message: Message, marker: string): Message {
-  const line = message.html ? escapeHtml(marker) : marker;
-  return message.text.startsWith(line) ? message : { ...message, text: message.text ? `${line}\n\n${message.text}` : line };
+function markedAsSandbox(message: Message, marker: string): Message {
+  return { ...message, text: withSandboxMarker(message.text, marker, message.html === true) };
 }
 
 /** Back into the WhatsApp chat after paying: a wa.me link that types "/paid 42" for the customer to send. */
@@ -86,7 +85,7 @@ export function createWhatsAppSender(deps: SenderDeps): WhatsAppSender {
 
   async function sendAll(externalId: string, messages: Message[], t: Translate): Promise<void> {
     for (const message of messages) {
-      const marked = deps.sandbox ? withSandboxMarker(message, t("sandbox-marker")) : message;
+      const marked = deps.sandbox ? markedAsSandbox(message, t("sandbox-marker")) : message;
       for (const outgoing of toWhatsApp(marked, t, deps.overflow)) await sendOne(externalId, outgoing);
     }
   }
