@@ -18,7 +18,7 @@ const EVERY_STATUS = {
 export const ORDER_STATUSES = Object.keys(EVERY_STATUS) as OrderStatus[];
 
 /** Paid and on the way: the states `/orders` lists as stuck once paid longer ago than the stuck limit. */
-const IN_FULFILMENT: OrderStatus[] = ["paid", "placing", "placed", "ready"];
+export const IN_FULFILMENT: readonly OrderStatus[] = ["paid", "placing", "placed", "ready"];
 
 export interface OrderCounts {
   /** Every status, zero included. */

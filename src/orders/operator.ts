@@ -1,6 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import type { Database, Order, OrderEventType } from "../db/schema.ts";
 import type { EsimGoClient } from "../esimgo/index.ts";
+import { IN_FULFILMENT } from "./counts.ts";
 import { appendOrderEvent, findOrder, transitionOrder } from "./store.ts";
 
 export interface StatsRow {
@@ -54,7 +55,7 @@ function problemOrders(deps: OperatorDeps): Promise<Order[]> {
     .selectAll()
     .where((eb) =>
       eb.or([
-        eb.and([eb("status", "in", ["paid", "placing", "placed", "ready"]), eb("paid_at", "<", stuckSince)]),
+        eb.and([eb("status", "in", [...IN_FULFILMENT]), eb("paid_at", "<", stuckSince)]),
         eb("status", "=", "awaiting_balance"),
         eb.and([eb("status", "=", "failed"), eb.or([eb("refund_status", "is", null), eb("refund_status", "!=", "succeeded")])]),
         eb("refund_status", "=", "failed"),

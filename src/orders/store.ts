@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction, type UpdateObject } from "kysely";
 import type { Database, Order, OrderEventType, OrderStatus, OrderUpdate, RefundStatus } from "../db/schema.ts";
+import { WORKABLE_STATUSES } from "./lease.ts";
 
 /** The database or a transaction: every write here can join a caller's transaction. */
 export type Executor = Kysely<Database> | Transaction<Database>;
@@ -151,7 +152,7 @@ export async function hasOrderInProgress(db: Executor, customerId: number): Prom
     .selectFrom("orders")
     .select("id")
     .where("customer_id", "=", customerId)
-    .where("status", "in", ["payment_processing", "paid", "placing", "awaiting_balance", "placed", "ready"])
+    .where("status", "in", ["payment_processing", ...WORKABLE_STATUSES])
     .executeTakeFirst();
   return row !== undefined;
 }
