@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 import type { Channel, Customer, Database, Language } from "../db/schema.ts";
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -7,6 +7,20 @@ type Executor = Kysely<Database> | Transaction<Database>;
 export interface Identity {
   channel: Channel;
   externalId: string;
+}
+
+/** How an identity is keyed in maps and sets: `channel:externalId`. */
+export function identityKey(identity: Identity): string {
+  return `${identity.channel}:${identity.externalId}`;
+}
+
+/** The identities created at or after `since` (all of them without it), and the database's clock when read. */
+export async function identitiesCreatedSince(db: Kysely<Database>, since?: Date): Promise<{ identities: Identity[]; readAt: Date }> {
+  const { rows } = await sql<{ now: Date }>`select now() as now`.execute(db);
+  let query = db.selectFrom("customer_identities").select(["channel", "external_id"]);
+  if (since) query = query.where("created_at", ">=", since);
+  const identities = (await query.execute()).map((row) => ({ channel: row.channel, externalId: row.external_id }));
+  return { identities, readAt: rows[0]!.now };
 }
 
 export async function findByIdentity(db: Executor, identity: Identity): Promise<Customer | undefined> {

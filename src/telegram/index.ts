@@ -95,8 +95,9 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
       conversations<BotContext, BaseContext>({ storage, plugins: conversationPlugins(deps, customers) }),
       createConversation(createCheckoutConversation({ shop: deps.shop, logger: deps.logger }), { id: CHECKOUT_CONVERSATION }),
     );
-  chat.use(menuFeature(features));
+  // Browsing is most of the traffic and its buttons are the offers' own: they go first, tried before any other.
   chat.use(offersFeature(features));
+  chat.use(menuFeature(features));
   chat.use(myEsimsFeature(features));
   chat.use(adminFeature(features));
   chat.use(paySupportFeature(features));

@@ -1,3 +1,4 @@
+import type { KyselyPlugin } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createCustomerDirectory, type Identity } from "../../src/customers/index.ts";
 import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
@@ -29,6 +30,43 @@ describe.each(testDatabaseTargets())("customer directory on $kind", (target) => 
     expect(await customers.lookup(telegram(42))).toEqual(created);
     expect(await customers.ensure(telegram(42), "en")).toEqual(created);
     expect(await rows()).toHaveLength(1);
+  });
+
+  it("a stranger's updates read nothing once the directory knows who has a row; a customer's row is read once", async () => {
+    const existing = await createCustomerDirectory(database.db, { now }).ensure(telegram(50), "tr");
+    const counted = countingQueries();
+    const customers = createCustomerDirectory(database.db.withPlugin(counted.plugin), { now });
+
+    expect(await customers.lookup(telegram(51))).toBeUndefined();
+    const afterFirstUse = counted.queries();
+    for (let id = 51; id < 100; id++) expect(await customers.lookup(telegram(id))).toBeUndefined();
+    expect(counted.queries()).toBe(afterFirstUse);
+
+    expect(await customers.lookup(telegram(50))).toEqual(existing);
+    expect(await customers.lookup(telegram(50))).toEqual(existing);
+    expect(counted.queries()).toBe(afterFirstUse + 1);
+  });
+
+  it("knows a customer created by another process once what it knew has gone stale", async () => {
+    const here = createCustomerDirectory(database.db, { now, ttlMs: 30_000 });
+    const elsewhere = createCustomerDirectory(database.db, { now, ttlMs: 30_000 });
+    expect(await here.lookup(telegram(60))).toBeUndefined();
+    const created = await elsewhere.ensure(telegram(61), "ru");
+    expect(await here.lookup(telegram(61))).toBeUndefined();
+    clock += 30_001;
+    expect(await here.lookup(telegram(61))).toEqual(created);
+  });
+
+  it("a forgotten (erased) sender is a stranger again: no row, and nothing read for them", async () => {
+    const counted = countingQueries();
+    const customers = createCustomerDirectory(database.db.withPlugin(counted.plugin), { now });
+    expect(await customers.lookup(telegram(70))).toBeUndefined();
+    const created = await customers.ensure(telegram(70), "en");
+    await database.db.deleteFrom("customer_identities").where("customer_id", "=", created.id).execute();
+    customers.forget(telegram(70));
+    const before = counted.queries();
+    expect(await customers.lookup(telegram(70))).toBeUndefined();
+    expect(counted.queries()).toBe(before);
   });
 
   it("finds a row another process created once what it knew has gone stale, and never creates a second", async () => {
@@ -83,3 +121,18 @@ describe.each(testDatabaseTargets())("customer directory on $kind", (target) => 
     expect((await customers.lookup(telegram(3)))?.language).toBe("en");
   });
 });
+
+/** Counts the statements run through a Kysely instance (the database boundary, not our code). */
+function countingQueries(): { plugin: KyselyPlugin; queries(): number } {
+  let count = 0;
+  return {
+    plugin: {
+      transformQuery: (args) => {
+        count++;
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    },
+    queries: () => count,
+  };
+}

@@ -13,6 +13,7 @@ const ORDER_PAYLOAD = /^(paid|cancel)_(\d{1,12})$/;
 /** /start (with the deep links Stripe returns to), the main menu, /buy, regions, /help and /language. */
 export function menuFeature(deps: FeatureDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
+  const buttons = feature.on("callback_query:data");
 
   feature.command("start", async (ctx) => {
     // Starting the bot makes a person a customer; browsing without /start (a forwarded link) writes nothing.
@@ -26,7 +27,7 @@ export function menuFeature(deps: FeatureDeps): Composer<BotContext> {
   feature.command("help", (ctx) => show(ctx, helpScreen(ctx, deps)));
   feature.command("language", (ctx) => show(ctx, languageScreen(ctx)));
   feature.command("deletemydata", (ctx) => show(ctx, eraseQuestionScreen(ctx)));
-  feature.callbackQuery(callbackData.eraseConfirmed, async (ctx) => {
+  buttons.callbackQuery(callbackData.eraseConfirmed, async (ctx) => {
     const outcome = ctx.customer ? await deps.shop.eraseCustomer(ctx.customer.id) : "erased";
     if (outcome === "erased") {
       if (ctx.identity) deps.customers.forget(ctx.identity);
@@ -36,7 +37,7 @@ export function menuFeature(deps: FeatureDeps): Composer<BotContext> {
     await show(ctx, eraseOutcomeScreen(ctx, outcome));
   });
 
-  feature.callbackQuery(callbackPattern.nav, async (ctx, next) => {
+  buttons.callbackQuery(callbackPattern.nav, async (ctx, next) => {
     const target = ctx.match[1];
     if (target === "menu") return show(ctx, mainMenu(ctx));
     if (target === "buy") return show(ctx, destinationsScreen(ctx, deps));
@@ -45,19 +46,19 @@ export function menuFeature(deps: FeatureDeps): Composer<BotContext> {
     if (target === "lang") return show(ctx, languageScreen(ctx));
     return next(); // "esims" belongs to the My eSIMs feature
   });
-  feature.callbackQuery(callbackPattern.region, async (ctx) => {
+  buttons.callbackQuery(callbackPattern.region, async (ctx) => {
     const region = ctx.match[1]!;
     if (!isRegion(region)) return show(ctx, regionsScreen(ctx, deps));
     await show(ctx, regionScreen(ctx, deps, region, pageNumber(ctx.match[2])));
   });
-  feature.callbackQuery(callbackPattern.language, async (ctx) => {
+  buttons.callbackQuery(callbackPattern.language, async (ctx) => {
     const language = ctx.match[1] as Language;
     const customer = await ctx.ensureCustomer();
     if (ctx.identity) ctx.customer = await deps.customers.setLanguage(ctx.identity, customer, language);
     setLanguage(ctx, language);
     await show(ctx, mainMenu(ctx, ctx.t("language-set")));
   });
-  feature.callbackQuery(callbackPattern.payAgain, (ctx) => payAgain(ctx, deps, Number(ctx.match[1])));
+  buttons.callbackQuery(callbackPattern.payAgain, (ctx) => payAgain(ctx, deps, Number(ctx.match[1])));
   return feature;
 }
 

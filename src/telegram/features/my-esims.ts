@@ -9,26 +9,27 @@ import { replyWith, show } from "../ui.ts";
 /** /myesims: the customer's eSIMs, usage, the QR again, and top-ups. */
 export function myEsimsFeature(deps: FeatureDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
+  const buttons = feature.on("callback_query:data");
   const list = async (ctx: BotContext, page: number) => show(ctx, await esimListScreen(ctx, deps, await customerIdOf(ctx), page, usageLookup(ctx, deps)));
   feature.command("myesims", (ctx) => list(ctx, 0));
-  feature.callbackQuery(callbackData.nav("esims"), (ctx) => list(ctx, 0));
-  feature.callbackQuery(callbackPattern.esims, (ctx) => list(ctx, pageNumber(ctx.match[1])));
-  feature.callbackQuery(callbackPattern.esim, (ctx) => withOwnedEsim(ctx, deps, ctx.match[1]!, async (esim) => show(ctx, await esimCardScreen(ctx, esim, usageLookup(ctx, deps)))));
-  feature.callbackQuery(callbackPattern.refreshUsage, (ctx) =>
+  buttons.callbackQuery(callbackData.nav("esims"), (ctx) => list(ctx, 0));
+  buttons.callbackQuery(callbackPattern.esims, (ctx) => list(ctx, pageNumber(ctx.match[1])));
+  buttons.callbackQuery(callbackPattern.esim, (ctx) => withOwnedEsim(ctx, deps, ctx.match[1]!, async (esim) => show(ctx, await esimCardScreen(ctx, esim, usageLookup(ctx, deps)))));
+  buttons.callbackQuery(callbackPattern.refreshUsage, (ctx) =>
     withOwnedEsim(ctx, deps, ctx.match[1]!, async (esim) => {
       await show(ctx, await esimCardScreen(ctx, esim, usageLookup(ctx, deps), true));
       await ctx.answerCallbackQuery({ text: ctx.t("usage-refreshed") });
     }),
   );
-  feature.callbackQuery(callbackPattern.resend, (ctx) => withOwnedEsim(ctx, deps, ctx.match[1]!, (esim) => resendInstallDetails(ctx, deps, esim)));
-  feature.callbackQuery(callbackPattern.topUp, (ctx) => withOwnedEsim(ctx, deps, ctx.match[1]!, async (esim) => show(ctx, await topUpScreen(ctx, deps, await customerIdOf(ctx), esim))));
-  feature.callbackQuery(callbackPattern.topUpConfirm, (ctx) =>
+  buttons.callbackQuery(callbackPattern.resend, (ctx) => withOwnedEsim(ctx, deps, ctx.match[1]!, (esim) => resendInstallDetails(ctx, deps, esim)));
+  buttons.callbackQuery(callbackPattern.topUp, (ctx) => withOwnedEsim(ctx, deps, ctx.match[1]!, async (esim) => show(ctx, await topUpScreen(ctx, deps, await customerIdOf(ctx), esim))));
+  buttons.callbackQuery(callbackPattern.topUpConfirm, (ctx) =>
     withOwnedEsim(ctx, deps, ctx.match[1]!, async (esim) => {
       const bundle = findOffer(deps, ctx.match[2]!, ctx.match[3]!);
       await show(ctx, bundle ? topUpConfirmScreen(ctx, esim, bundle, ctx.match[2]!) : topUpGoneScreen(ctx, esim));
     }),
   );
-  feature.callbackQuery(callbackPattern.topUpPay, (ctx) =>
+  buttons.callbackQuery(callbackPattern.topUpPay, (ctx) =>
     withOwnedEsim(ctx, deps, ctx.match[1]!, async (esim) => {
       const iso2 = ctx.match[2]!;
       const bundle = findOffer(deps, iso2, ctx.match[3]!);

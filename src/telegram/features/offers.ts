@@ -12,26 +12,28 @@ import { show } from "../ui.ts";
  */
 export function offersFeature(deps: FeatureDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
+  // Buttons only: any other update passes this feature with one check instead of one per button.
+  const buttons = feature.on("callback_query:data");
 
-  feature.callbackQuery(callbackPattern.chooseTrip, (ctx) => show(ctx, chooserScreen(ctx, deps, ctx.match[1]!)));
-  feature.callbackQuery(callbackPattern.chooseData, (ctx) => show(ctx, dataQuestionScreen(ctx, deps, ctx.match[1]!, ctx.match[2] as TripLength)));
-  feature.callbackQuery(callbackPattern.bestOffers, (ctx) => show(ctx, bestOffersScreen(ctx, deps, ctx.match[1]!, ctx.match[2] as TripLength, ctx.match[3] as DataNeed)));
-  feature.callbackQuery(callbackPattern.offers, (ctx) => show(ctx, offersScreen(ctx, deps, ctx.match[1]!, pageNumber(ctx.match[2]))));
+  buttons.callbackQuery(callbackPattern.chooseTrip, (ctx) => show(ctx, chooserScreen(ctx, deps, ctx.match[1]!)));
+  buttons.callbackQuery(callbackPattern.chooseData, (ctx) => show(ctx, dataQuestionScreen(ctx, deps, ctx.match[1]!, ctx.match[2] as TripLength)));
+  buttons.callbackQuery(callbackPattern.bestOffers, (ctx) => show(ctx, bestOffersScreen(ctx, deps, ctx.match[1]!, ctx.match[2] as TripLength, ctx.match[3] as DataNeed)));
+  buttons.callbackQuery(callbackPattern.offers, (ctx) => show(ctx, offersScreen(ctx, deps, ctx.match[1]!, pageNumber(ctx.match[2]))));
   for (const kind of ["details", "confirm"] as const) {
-    feature.callbackQuery(callbackPattern[kind], async (ctx) => {
+    buttons.callbackQuery(callbackPattern[kind], async (ctx) => {
       const iso2 = ctx.match[1]!;
       const screen = offerScreen(ctx, deps, iso2, ctx.match[2]!, kind);
       return screen ? show(ctx, screen) : tellBundleGone(ctx, iso2);
     });
   }
-  feature.callbackQuery(callbackPattern.pay, async (ctx) => {
+  buttons.callbackQuery(callbackPattern.pay, async (ctx) => {
     const iso2 = ctx.match[1]!;
     const bundle = findOffer(deps, iso2, ctx.match[2]!);
     if (!bundle) return tellBundleGone(ctx, iso2);
     await ctx.answerCallbackQuery();
     await startCheckout(ctx, { bundleName: bundle.name, plan: planTitle(bundle, iso2, ctx.t, ctx.language), shownPriceMinor: Number(ctx.match[3]) });
   });
-  feature.callbackQuery(callbackPattern.payStars, async (ctx) => {
+  buttons.callbackQuery(callbackPattern.payStars, async (ctx) => {
     const iso2 = ctx.match[1]!;
     const bundle = findOffer(deps, iso2, ctx.match[2]!);
     if (!bundle) return tellBundleGone(ctx, iso2);
