@@ -16,6 +16,8 @@ interface SearchIndex {
   /** Normalized names and aliases in all languages. */
   keys: string[];
   keyCountry: Uint16Array;
+  /** Each key's letters as a set of 32 buckets, to rule out most typo candidates before measuring a distance. */
+  keyLetters: Uint32Array;
   exact: Map<string, number[]>;
   codes2: Map<string, number>;
   codes3: Map<string, number>;
@@ -94,14 +96,29 @@ function scorePrefixes(idx: SearchIndex, q: string): void {
 }
 
 function scoreTypos(idx: SearchIndex, q: string, maxDistance: number): void {
+  const letters = letterBuckets(q);
   for (let k = 0; k < idx.keys.length; k++) {
     const country = idx.keyCountry[k]!;
     if (idx.scores[country]! <= FUZZY) continue;
     const key = idx.keys[k]!;
     if (Math.abs(key.length - q.length) > maxDistance) continue;
+    // One typo adds or removes at most one bucket on each side, so this many differing buckets need more typos.
+    if (bitCount(letters ^ idx.keyLetters[k]!) > 2 * maxDistance) continue;
     const distance = boundedDistance(idx, q, key, maxDistance);
     if (distance <= maxDistance) lower(idx, country, FUZZY + distance);
   }
+}
+
+function letterBuckets(text: string): number {
+  let buckets = 0;
+  for (let i = 0; i < text.length; i++) buckets |= 1 << (text.charCodeAt(i) & 31);
+  return buckets >>> 0;
+}
+
+function bitCount(bits: number): number {
+  let v = bits - ((bits >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 /** Typos allowed grow with the length of what was typed: none for 1-3 letters, up to 3 for long names. */
@@ -182,6 +199,7 @@ function buildIndex(): SearchIndex {
     countries,
     keys,
     keyCountry: Uint16Array.from(owners),
+    keyLetters: Uint32Array.from(keys, letterBuckets),
     exact,
     codes2: new Map(countries.map((c, i) => [c.iso2.toLowerCase(), i])),
     codes3: new Map(countries.map((c, i) => [c.iso3.toLowerCase(), i])),
