@@ -8,8 +8,13 @@ import { reconcile } from "./reconcile.ts";
 import { createLaneTools, DONE, type FulfilmentDeps, type Lane, type StepResult } from "./tools.ts";
 
 export interface Fulfilment {
-  /** Claims and advances due orders until none is due; resolves how many orders changed status. */
+  /** Claims and advances due orders until none is due, every lane at once; resolves how many orders changed status. */
   runDueOnce(): Promise<number>;
+  /**
+   * Each lane's own pass, for a worker loop per lane: a lane busy with a long queue (or a slow provider) never holds
+   * back another that could take an order paid meanwhile.
+   */
+  readonly lanes: readonly (() => Promise<number>)[];
 }
 
 const MAX_STEPS_PER_CLAIM = 8;
@@ -21,19 +26,19 @@ const MAX_HOLD_MS = 30 * 60_000;
 
 /** The fulfilment worker: `concurrency` lanes, each claiming due orders like a separate worker. */
 export function createFulfilment(deps: FulfilmentDeps): Fulfilment {
-  const lanes = Math.max(1, Math.floor(deps.settings.concurrency ?? 1));
-  if (lanes === 1) return createLane(deps);
-  const workers = Array.from({ length: lanes }, (_, i) => createLane({ ...deps, settings: { ...deps.settings, workerId: `${deps.settings.workerId}#${i + 1}` } }));
+  const count = Math.max(1, Math.floor(deps.settings.concurrency ?? 1));
+  const lanes = count === 1 ? [createLane(deps)] : Array.from({ length: count }, (_, i) => createLane({ ...deps, settings: { ...deps.settings, workerId: `${deps.settings.workerId}#${i + 1}` } }));
   return {
     async runDueOnce() {
-      const advanced = await Promise.all(workers.map((worker) => worker.runDueOnce()));
-      return advanced.reduce((sum, count) => sum + count, 0);
+      const advanced = await Promise.all(lanes.map((lane) => lane()));
+      return advanced.reduce((sum, n) => sum + n, 0);
     },
+    lanes,
   };
 }
 
-/** One claimer: takes due orders one at a time and moves each as far as it can go now. */
-function createLane(deps: FulfilmentDeps): Fulfilment {
+/** One claimer: takes due orders one at a time and moves each as far as it can go now; resolves how many changed. */
+function createLane(deps: FulfilmentDeps): () => Promise<number> {
   const { settings } = deps;
   const leaseMs = settings.leaseSeconds * 1000;
   const lane = createLaneTools(deps, deps.logger.child({ worker: settings.workerId }));
@@ -98,7 +103,7 @@ function createLane(deps: FulfilmentDeps): Fulfilment {
     return moved;
   }
 
-  return { runDueOnce };
+  return runDueOnce;
 }
 
 /** The step machine: what an order needs next follows from its status alone, so a restart continues where it stopped. */

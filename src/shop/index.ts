@@ -238,13 +238,15 @@ export function createShop(deps: ShopDeps): Shop {
     if (purged > 0) logger.info({ purged }, "old payment events purged");
   }
 
-  async function runDueOnce(): Promise<number> {
+  /** One pass: the shop's housekeeping around the given fulfilment (every lane, or one lane's own loop). */
+  async function passWith(advance: () => Promise<number>): Promise<number> {
     const expired = await expireStalePending({ db, notifier, logger, now });
-    const advanced = await fulfilment.runDueOnce();
+    const advanced = await advance();
     await refunder.retryPending();
     await purgeOld();
     return expired + advanced;
   }
+  const runDueOnce = () => passWith(() => fulfilment.runDueOnce());
 
   async function eraseCustomer(customerId: number): Promise<"erased" | "order_in_progress"> {
     return db.transaction().execute(async (trx) => {
@@ -288,12 +290,15 @@ export function createShop(deps: ShopDeps): Shop {
     eraseCustomer,
     customerUnreachable,
     startWorker: () => {
-      const worker = startWorker(runDueOnce, settings.pollIntervalMs ?? 500, logger);
-      workers.add(worker);
+      // A loop per lane, the housekeeping in the first one's: each lane takes the next due order as soon as it is free.
+      const [first, ...others] = fulfilment.lanes;
+      const passes = [() => passWith(first!), ...others];
+      const loops = passes.map((pass) => startWorker(pass, settings.pollIntervalMs ?? 500, logger));
+      for (const loop of loops) workers.add(loop);
       return {
         stop: async () => {
-          workers.delete(worker);
-          await worker.stop();
+          for (const loop of loops) workers.delete(loop);
+          await Promise.all(loops.map((loop) => loop.stop()));
         },
       };
     },

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
+import { telegramCustomer } from "../helpers/customers.ts";
 import { BUNDLE, startHarness, type Harness } from "../helpers/shop.ts";
 
 /** Far longer than the test may take: a delivery inside it cannot have come from a poll. */
@@ -42,4 +43,33 @@ describe.each(testDatabaseTargets())("the fulfilment worker on $kind", (target) 
     expect(h.notifier.customerNotices.filter((n) => n.notice.type === "esim_ready")).toHaveLength(1);
     expect(h.esimSim.control.placedOrders()).toHaveLength(1);
   });
+
+  it("with two lanes, an order paid while one lane waits on a slow eSIM Go is delivered by the other at once", async () => {
+    database = await target.create();
+    h = await startHarness(database, { settings: { pollIntervalMs: POLL_INTERVAL_MS, workerConcurrency: 2 }, esimgoTimeoutMs: 20_000 });
+    await h.seedBundle(BUNDLE);
+    const slow = await openOrder(h, h.customerId);
+    const quick = await openOrder(h, (await telegramCustomer(h.db, 700_002)).id);
+    h.esimSim.faults.inject({ method: "POST", path: "/orders", delayMs: 6_000 });
+    const worker = h.shop.startWorker();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await h.stripeSim.control.pay(slow.sessionId);
+      expect(await waitFor(async () => (await h.shop.order(slow.orderId))?.status === "placing", 5_000)).toBe(true);
+      await h.stripeSim.control.pay(quick.sessionId);
+      expect(await waitFor(async () => (await h.shop.order(quick.orderId))?.status === "delivered", 4_000)).toBe(true);
+      // The first lane is still waiting on its order, which the second lane left alone.
+      expect((await h.shop.order(slow.orderId))?.status).toBe("placing");
+      expect(await waitFor(async () => (await h.shop.order(slow.orderId))?.status === "delivered", 15_000)).toBe(true);
+    } finally {
+      await worker.stop();
+    }
+    expect(h.esimSim.control.placedOrders()).toHaveLength(2);
+  });
 });
+
+async function openOrder(h: Harness, customerId: number): Promise<{ orderId: number; sessionId: string }> {
+  const outcome = await h.shop.checkout({ customerId, bundleName: BUNDLE });
+  if (outcome.kind !== "link") throw new Error(outcome.kind);
+  return { orderId: outcome.orderId, sessionId: (await h.shop.order(outcome.orderId))!.stripe_session_id! };
+}
