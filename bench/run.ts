@@ -13,7 +13,7 @@ import { measureProductionMemory } from "./production.ts";
 import { benchRush } from "./rush.ts";
 import { benchSearch } from "./search.ts";
 import { benchLine } from "./stats.ts";
-import { benchUpdates } from "./updates.ts";
+import { benchUpdates, TIMED_ROUNDS } from "./updates.ts";
 import { benchWhatsApp } from "./whatsapp.ts";
 import { startWorld } from "./world.ts";
 
@@ -113,7 +113,7 @@ async function chatFigures(db: Kysely<Database>, counting: CountingLogger): Prom
       const updates = await benchUpdates(world.bot, telegram, PLAN.updates);
       const { updates: count, ...figures } = updates;
       console.log(benchLine("updates", figures));
-      console.log(`# updates: ${count} updates, ${PLAN.updates.concurrency} chats at a time`);
+      console.log(`# updates: ${count} updates, ${PLAN.updates.concurrency} chats at a time; each bot's median of ${TIMED_ROUNDS} timed rounds`);
     }
     if (!selected("customers")) return;
     const customers = await benchCustomers(world.bot, telegram, {

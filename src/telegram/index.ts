@@ -68,7 +68,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   const features: FeatureDeps = { db: deps.db, customers, catalogue: deps.catalogue, screens, shop: deps.shop, settings, adminIds: new Set(settings.adminIds) };
 
   bot.api.config.use(autoRetry(AUTO_RETRY));
-  bot.use(countUpdates(deps.metrics));
+  if (deps.metrics) bot.use(countUpdates(deps.metrics));
   // Chats are served side by side (the runner, concurrent webhook calls), each chat's updates one after another: a
   // double tap on Pay is two updates in order, never two checkouts at once.
   bot.use(sequentialize(chatKey));
@@ -80,7 +80,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   bot.use(trackBlocking(deps.db));
   bot.use(privateChatGuard());
   bot.use(loadCustomer(customers));
-  bot.use(sandboxMarker(settings.sandbox));
+  if (settings.sandbox) bot.use(sandboxMarker(true));
 
   const chat = bot.chatType("private").errorBoundary(async (error) => {
     const ctx = error.ctx;
@@ -115,9 +115,9 @@ function chatKey(ctx: Context): string | undefined {
   return (ctx.chat?.id ?? ctx.from?.id)?.toString();
 }
 
-function countUpdates(metrics: Pick<Metrics, "update"> | undefined): Middleware<BotContext> {
+function countUpdates(metrics: Pick<Metrics, "update">): Middleware<BotContext> {
   return (_ctx, next) => {
-    metrics?.update("telegram");
+    metrics.update("telegram");
     return next();
   };
 }
