@@ -6,6 +6,8 @@ import { ensureCustomer, findByIdentity, identitiesCreatedSince, identityKey, se
 export interface CustomerDirectory {
   /** The sender's row if they have one. Reads only: browsing never writes a row. */
   lookup(identity: Identity): Promise<Customer | undefined>;
+  /** The sender's row as the database has it now, past what this process remembers: for what must not act on a stale answer (an erasure). */
+  current(identity: Identity): Promise<Customer | undefined>;
   /** The sender's row, created now (in `language`) if this is the first time they need one (an order, a setting). */
   ensure(identity: Identity, language: Language): Promise<Customer>;
   setLanguage(identity: Identity, customer: Customer, language: Language): Promise<Customer>;
@@ -55,6 +57,11 @@ export function createCustomerDirectory(db: Kysely<Database>, options: CustomerD
       if (entry) return entry.customer;
       if (!(await withRows.has(identity))) return undefined;
       return remember(identity, await findByIdentity(db, identity));
+    },
+    async current(identity) {
+      const customer = await findByIdentity(db, identity);
+      if (customer) withRows.add(identity);
+      return remember(identity, customer);
     },
     async ensure(identity, language) {
       const customer = fresh(identity)?.customer ?? remember(identity, await ensureCustomer(db, identity, language));

@@ -165,7 +165,8 @@ async function onCommand(session: Session, command: string): Promise<void> {
 }
 
 async function erase(session: Session): Promise<void> {
-  const outcome = session.customer ? await session.deps.shop.eraseCustomer(session.customer.id) : "erased";
+  const customer = await session.deps.customers.current(session.conversation.identity);
+  const outcome = customer ? await session.deps.shop.eraseCustomer(customer.id) : "erased";
   if (outcome === "erased") {
     session.deps.customers.forget(session.conversation.identity);
     await session.conversation.forget();

@@ -57,6 +57,16 @@ describe.each(testDatabaseTargets())("customer directory on $kind", (target) => 
     expect(await here.lookup(telegram(61))).toEqual(created);
   });
 
+  it("current() reads past what it remembers: a row another process created moments ago", async () => {
+    const here = createCustomerDirectory(database.db, { now });
+    const elsewhere = createCustomerDirectory(database.db, { now });
+    expect(await here.lookup(telegram(80))).toBeUndefined();
+    const created = await elsewhere.ensure(telegram(80), "tr");
+    expect(await here.lookup(telegram(80))).toBeUndefined();
+    expect(await here.current(telegram(80))).toEqual(created);
+    expect(await here.lookup(telegram(80))).toEqual(created);
+  });
+
   it("a forgotten (erased) sender is a stranger again: no row, and nothing read for them", async () => {
     const counted = countingQueries();
     const customers = createCustomerDirectory(database.db.withPlugin(counted.plugin), { now });

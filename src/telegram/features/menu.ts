@@ -28,7 +28,8 @@ export function menuFeature(deps: FeatureDeps): Composer<BotContext> {
   feature.command("language", (ctx) => show(ctx, languageScreen(ctx)));
   feature.command("deletemydata", (ctx) => show(ctx, eraseQuestionScreen(ctx)));
   buttons.callbackQuery(callbackData.eraseConfirmed, async (ctx) => {
-    const outcome = ctx.customer ? await deps.shop.eraseCustomer(ctx.customer.id) : "erased";
+    const customer = ctx.identity ? await deps.customers.current(ctx.identity) : undefined;
+    const outcome = customer ? await deps.shop.eraseCustomer(customer.id) : "erased";
     if (outcome === "erased") {
       if (ctx.identity) deps.customers.forget(ctx.identity);
       if (ctx.chat) await eraseConversationState(deps.db, ctx.chat.id);
