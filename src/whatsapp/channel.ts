@@ -10,7 +10,7 @@ import type { ListOverflow } from "./render.ts";
 import { createRouter, type Conversation } from "./router.ts";
 import type { WhatsAppSender } from "./sender.ts";
 import { verifyWhatsAppSignature } from "./signature.ts";
-import { claimNextInbound, contactsWithOpenInbound, eraseContact, markHandled, purgeHandledInbound, purgeOldPending, recordInbound, touchContact } from "./store.ts";
+import { claimNextInbound, contactsWithOpenInbound, eraseContact, purgeHandledInbound, purgeOldPending, recordInbound } from "./store.ts";
 import { readWebhook, type InboundMessage, type StatusUpdate } from "./webhook.ts";
 
 export interface WhatsAppSettings {
@@ -93,16 +93,18 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
   }
 
   async function drainNow(externalId: string): Promise<void> {
-    for (let inbound = await claimNextInbound(db, externalId, now(), STALE_CLAIM_MS); inbound; inbound = await claimNextInbound(db, externalId, now(), STALE_CLAIM_MS)) {
+    // Each claim also marks the message before it handled: one statement per message, and one for the last.
+    let handled: string | undefined;
+    for (let inbound = await claimNextInbound(db, externalId, now(), STALE_CLAIM_MS); inbound; inbound = await claimNextInbound(db, externalId, now(), STALE_CLAIM_MS, handled)) {
       const conversation = conversationWith(inbound);
       try {
-        await sender.flushPending(externalId);
+        if (inbound.pendingWaiting) await sender.flushPending(externalId);
         await route(conversation, inbound.what);
       } catch (error) {
         logger.error({ err: error, contact: externalId }, "WhatsApp message failed");
         await conversation.reply([{ text: translatorFor("en")("error-generic"), actions: [] }], translatorFor("en")).catch(() => undefined);
       }
-      await markHandled(db, inbound.messageId, now());
+      handled = inbound.messageId;
     }
   }
 
@@ -116,11 +118,6 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
     }
   }
 
-  async function keep(message: InboundMessage): Promise<boolean> {
-    const fresh = await recordInbound(db, message);
-    if (fresh) await touchContact(db, message.externalId, windowStart(message));
-    return fresh;
-  }
 
   /** The customer's own time of writing opens the window, unless it claims to be in the future. */
   function windowStart(message: InboundMessage): Date {
@@ -145,7 +142,7 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
       if (!read) return "malformed";
       const fresh = [];
       for (const message of read.messages) {
-        if (!(await keep(message))) continue;
+        if (!(await recordInbound(db, message, windowStart(message)))) continue;
         fresh.push(message);
         deps.metrics?.update("whatsapp");
       }

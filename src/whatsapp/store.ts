@@ -5,15 +5,23 @@ import type { InboundKind, InboundMessage } from "./webhook.ts";
 
 /** This module alone writes the whatsapp_* tables. */
 
-/** Keeps each message once (Meta resends a webhook for days): false when its id was seen before. */
-export async function recordInbound(db: Kysely<Database>, message: InboundMessage): Promise<boolean> {
-  const inserted = await db
-    .insertInto("whatsapp_inbound")
-    .values({ message_id: message.id, external_id: message.externalId, wa_id: message.waId ?? null, kind: JSON.stringify(message.what) })
-    .onConflict((oc) => oc.column("message_id").doNothing())
-    .returning("message_id")
-    .executeTakeFirst();
-  return inserted !== undefined;
+/**
+ * Keeps each message once (Meta resends a webhook for days), and a new one opens the contact's 24-hour window from
+ * `windowFrom`, in one statement: false when its id was seen before (the window is then left as it is).
+ */
+export async function recordInbound(db: Kysely<Database>, message: InboundMessage, windowFrom: Date): Promise<boolean> {
+  const result = await sql<{ external_id: string }>`
+    with kept as (
+      insert into whatsapp_inbound (message_id, external_id, wa_id, kind)
+      values (${message.id}, ${message.externalId}, ${message.waId ?? null}, ${JSON.stringify(message.what)})
+      on conflict (message_id) do nothing
+      returning external_id
+    )
+    insert into whatsapp_contacts (external_id, last_inbound_at)
+    select external_id, ${windowFrom} from kept
+    on conflict (external_id) do update set last_inbound_at = greatest(whatsapp_contacts.last_inbound_at, excluded.last_inbound_at)
+    returning external_id`.execute(db);
+  return result.rows.length > 0;
 }
 
 export interface OpenInbound {
@@ -21,42 +29,38 @@ export interface OpenInbound {
   externalId: string;
   waId: string | null;
   what: InboundKind;
+  /** Messages wait for this contact (sent when they write again): they go out before this one is answered. */
+  pendingWaiting: boolean;
 }
 
-/** The oldest message of this contact nobody is handling (a claim older than `staleMs` was a crashed process's). */
-export async function claimNextInbound(db: Kysely<Database>, externalId: string, now: Date, staleMs: number): Promise<OpenInbound | undefined> {
+/**
+ * Marks the message just handled (if any) and claims the oldest message of this contact nobody is handling, in one
+ * statement (a claim older than `staleMs` was a crashed process's). Whether messages wait for the contact comes along.
+ */
+export async function claimNextInbound(db: Kysely<Database>, externalId: string, now: Date, staleMs: number, handled?: string): Promise<OpenInbound | undefined> {
   const staleBefore = new Date(now.getTime() - staleMs);
-  const result = await sql<{ message_id: string; external_id: string; wa_id: string | null; kind: unknown }>`
+  const result = await sql<{ message_id: string; external_id: string; wa_id: string | null; kind: unknown; pending_waiting: boolean }>`
+    with handled as (
+      update whatsapp_inbound set handled_at = ${now} where message_id = ${handled ?? null}
+    )
     update whatsapp_inbound set claimed_at = ${now}
     where message_id = (
       select message_id from whatsapp_inbound
       where external_id = ${externalId} and handled_at is null and (claimed_at is null or claimed_at < ${staleBefore})
+        and message_id is distinct from ${handled ?? null}
       order by received_at, message_id
       limit 1
       for update skip locked
     )
-    returning message_id, external_id, wa_id, kind`.execute(db);
+    returning message_id, external_id, wa_id, kind, exists (select 1 from whatsapp_pending where external_id = ${externalId}) as pending_waiting`.execute(db);
   const row = result.rows[0];
-  return row && { messageId: row.message_id, externalId: row.external_id, waId: row.wa_id, what: row.kind as InboundKind };
-}
-
-export async function markHandled(db: Kysely<Database>, messageId: string, now: Date): Promise<void> {
-  await db.updateTable("whatsapp_inbound").set({ handled_at: now }).where("message_id", "=", messageId).execute();
+  return row && { messageId: row.message_id, externalId: row.external_id, waId: row.wa_id, what: row.kind as InboundKind, pendingWaiting: row.pending_waiting };
 }
 
 /** Contacts with messages nobody handled (after a restart). */
 export async function contactsWithOpenInbound(db: Kysely<Database>, limit: number): Promise<string[]> {
   const rows = await db.selectFrom("whatsapp_inbound").select("external_id").distinct().where("handled_at", "is", null).limit(limit).execute();
   return rows.map((row) => row.external_id);
-}
-
-/** The customer wrote: the 24-hour window opens (again) from then. */
-export async function touchContact(db: Kysely<Database>, externalId: string, at: Date): Promise<void> {
-  await db
-    .insertInto("whatsapp_contacts")
-    .values({ external_id: externalId, last_inbound_at: at })
-    .onConflict((oc) => oc.column("external_id").doUpdateSet({ last_inbound_at: sql`greatest(whatsapp_contacts.last_inbound_at, excluded.last_inbound_at)` }))
-    .execute();
 }
 
 export async function lastInboundAt(db: Kysely<Database>, externalId: string): Promise<Date | undefined> {
