@@ -7,6 +7,7 @@ import * as privacy from "./0005_privacy.ts";
 import * as whatsappPendingClaims from "./0006_whatsapp_pending_claims.ts";
 import * as telegramStars from "./0007_telegram_stars.ts";
 import * as paidAmounts from "./0008_paid_amounts.ts";
+import * as identitiesCreatedAt from "./0009_identities_created_at.ts";
 
 // Forward-only: migrations are listed here in order and never edited once released.
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   "0006_whatsapp_pending_claims": whatsappPendingClaims,
   "0007_telegram_stars": telegramStars,
   "0008_paid_amounts": paidAmounts,
+  "0009_identities_created_at": identitiesCreatedAt,
 };

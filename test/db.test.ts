@@ -104,7 +104,7 @@ describe("npm run migrate", () => {
   it("migrates the embedded database in DATA_DIR, then finds it up to date", async () => {
     const dataDir = path.join(mkdtempSync(path.join(tmpdir(), "esim-migrate-")), "data");
     const first = runMigrate({ DATA_DIR: dataDir });
-    expect(first).toEqual({ status: 0, output: "Applied: 0001_initial, 0002_customer_identities, 0003_whatsapp, 0004_placing_ended, 0005_privacy, 0006_whatsapp_pending_claims, 0007_telegram_stars, 0008_paid_amounts\n" });
+    expect(first).toEqual({ status: 0, output: "Applied: 0001_initial, 0002_customer_identities, 0003_whatsapp, 0004_placing_ended, 0005_privacy, 0006_whatsapp_pending_claims, 0007_telegram_stars, 0008_paid_amounts, 0009_identities_created_at\n" });
     expect(runMigrate({ DATA_DIR: dataDir })).toEqual({ status: 0, output: "Database is up to date.\n" });
     const database = await openDatabase({ dataDir });
     try {
@@ -118,7 +118,7 @@ describe("npm run migrate", () => {
   it.skipIf(!process.env.TEST_DATABASE_URL)("migrates a PostgreSQL database given by DATABASE_URL", async () => {
     const empty = await createEmptyPostgresDatabase(String(process.env.TEST_DATABASE_URL));
     try {
-      expect(runMigrate({ DATABASE_URL: empty.url })).toEqual({ status: 0, output: "Applied: 0001_initial, 0002_customer_identities, 0003_whatsapp, 0004_placing_ended, 0005_privacy, 0006_whatsapp_pending_claims, 0007_telegram_stars, 0008_paid_amounts\n" });
+      expect(runMigrate({ DATABASE_URL: empty.url })).toEqual({ status: 0, output: "Applied: 0001_initial, 0002_customer_identities, 0003_whatsapp, 0004_placing_ended, 0005_privacy, 0006_whatsapp_pending_claims, 0007_telegram_stars, 0008_paid_amounts, 0009_identities_created_at\n" });
       expect(runMigrate({ DATABASE_URL: empty.url })).toEqual({ status: 0, output: "Database is up to date.\n" });
     } finally {
       await empty.drop();

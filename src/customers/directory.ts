@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Customer, Database, Language } from "../db/schema.ts";
-import { ensureCustomer, findByIdentity, identitiesCreatedSince, identityKey, setCustomerLanguage, type Identity } from "./store.ts";
+import { knownIdentities } from "./known-identities.ts";
+import { ensureCustomer, findByIdentity, identityKey, setCustomerLanguage, type Identity } from "./store.ts";
 
 /** The customers of the chat channels, with what is known of recent senders kept in memory. */
 export interface CustomerDirectory {
@@ -38,7 +39,7 @@ export function createCustomerDirectory(db: Kysely<Database>, options: CustomerD
   const { ttlMs = 30_000, maxEntries = 10_000, now = Date.now } = options;
   const known = new Map<string, Known>();
   const keyOf = identityKey;
-  const withRows = identitiesWithRows(db, ttlMs, now);
+  const withRows = knownIdentities(db, ttlMs, now);
   const fresh = (identity: Identity): Known | undefined => {
     const entry = known.get(keyOf(identity));
     return entry && entry.expiresAt > now() ? entry : undefined;
@@ -55,7 +56,7 @@ export function createCustomerDirectory(db: Kysely<Database>, options: CustomerD
     async lookup(identity) {
       const entry = fresh(identity);
       if (entry) return entry.customer;
-      if (!(await withRows.has(identity))) return undefined;
+      if (!withRows.mayHaveRow(identity)) return undefined;
       return remember(identity, await findByIdentity(db, identity));
     },
     async current(identity) {
@@ -76,44 +77,5 @@ export function createCustomerDirectory(db: Kysely<Database>, options: CustomerD
       await setCustomerLanguage(db, customer.id, language);
       return remember(identity, { ...customer, language });
     },
-  };
-}
-
-/** Identities are re-read from this long before the last read: a row committed late by a slow transaction is not missed. */
-const CREATED_OVERLAP_MS = 60_000;
-
-/**
- * The identities that have a customer row: read in full on first use (a key of some 30 bytes per customer), then
- * topped up at most every `ttlMs` with those created since, by this process or another. Another process's new
- * customer shows here after at most that long, as a remembered row does; an erased one is merely read once more.
- */
-function identitiesWithRows(db: Kysely<Database>, ttlMs: number, now: () => number) {
-  const keys = new Set<string>();
-  let since: Date | undefined;
-  let readAt = -Infinity;
-  let reading: Promise<void> | undefined;
-
-  const read = async () => {
-    readAt = now();
-    try {
-      const created = await identitiesCreatedSince(db, since);
-      for (const identity of created.identities) keys.add(identityKey(identity));
-      since = new Date(created.readAt.getTime() - CREATED_OVERLAP_MS);
-    } catch (error) {
-      readAt = -Infinity;
-      throw error;
-    } finally {
-      reading = undefined;
-    }
-  };
-
-  return {
-    async has(identity: Identity): Promise<boolean> {
-      if (now() - readAt >= ttlMs) reading ??= read();
-      if (reading) await reading;
-      return keys.has(identityKey(identity));
-    },
-    add: (identity: Identity) => void keys.add(identityKey(identity)),
-    delete: (identity: Identity) => void keys.delete(identityKey(identity)),
   };
 }

@@ -14,13 +14,17 @@ export function identityKey(identity: Identity): string {
   return `${identity.channel}:${identity.externalId}`;
 }
 
-/** The identities created at or after `since` (all of them without it), and the database's clock when read. */
-export async function identitiesCreatedSince(db: Kysely<Database>, since?: Date): Promise<{ identities: Identity[]; readAt: Date }> {
+/**
+ * The external ids of a channel's identities created at or after `since` (all of them without it; at most `limit`),
+ * and the database's clock when read.
+ */
+export async function identitiesCreatedSince(db: Kysely<Database>, channel: Channel, options: { since?: Date; limit?: number } = {}): Promise<{ externalIds: string[]; readAt: Date }> {
   const { rows } = await sql<{ now: Date }>`select now() as now`.execute(db);
-  let query = db.selectFrom("customer_identities").select(["channel", "external_id"]);
-  if (since) query = query.where("created_at", ">=", since);
-  const identities = (await query.execute()).map((row) => ({ channel: row.channel, externalId: row.external_id }));
-  return { identities, readAt: rows[0]!.now };
+  let query = db.selectFrom("customer_identities").select("external_id").where("channel", "=", channel);
+  if (options.since) query = query.where("created_at", ">=", options.since);
+  if (options.limit !== undefined) query = query.limit(options.limit);
+  const externalIds = (await query.execute()).map((row) => row.external_id);
+  return { externalIds, readAt: rows[0]!.now };
 }
 
 export async function findByIdentity(db: Executor, identity: Identity): Promise<Customer | undefined> {

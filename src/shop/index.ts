@@ -238,15 +238,18 @@ export function createShop(deps: ShopDeps): Shop {
     if (purged > 0) logger.info({ purged }, "old payment events purged");
   }
 
-  /** One pass: the shop's housekeeping around the given fulfilment (every lane, or one lane's own loop). */
-  async function passWith(advance: () => Promise<number>): Promise<number> {
+  /** What is due besides fulfilment: stale unpaid orders expire, failed refunds are tried again, old records go. */
+  async function housekeeping(): Promise<number> {
     const expired = await expireStalePending({ db, notifier, logger, now });
-    const advanced = await advance();
     await refunder.retryPending();
     await purgeOld();
-    return expired + advanced;
+    return expired;
   }
-  const runDueOnce = () => passWith(() => fulfilment.runDueOnce());
+
+  async function runDueOnce(): Promise<number> {
+    const advanced = await fulfilment.runDueOnce();
+    return advanced + (await housekeeping());
+  }
 
   async function eraseCustomer(customerId: number): Promise<"erased" | "order_in_progress"> {
     return db.transaction().execute(async (trx) => {
@@ -290,11 +293,12 @@ export function createShop(deps: ShopDeps): Shop {
     eraseCustomer,
     customerUnreachable,
     startWorker: () => {
-      // A loop per lane, the housekeeping in the first one's: each lane takes the next due order as soon as it is free.
-      const [first, ...others] = fulfilment.lanes;
-      const passes = [() => passWith(first!), ...others];
-      const loops = passes.map((pass) => startWorker(pass, settings.pollIntervalMs ?? 500, logger));
-      for (const loop of loops) workers.add(loop);
+      // A loop per lane, each taking the next due order as soon as it is free, and one for the housekeeping, which no
+      // slow order holds up. A payment wakes the lanes.
+      const pollMs = settings.pollIntervalMs ?? 500;
+      const lanes = fulfilment.lanes.map((lane) => startWorker(lane, pollMs, logger));
+      const loops = [...lanes, startWorker(housekeeping, pollMs, logger)];
+      for (const lane of lanes) workers.add(lane);
       return {
         stop: async () => {
           for (const loop of loops) workers.delete(loop);

@@ -66,6 +66,26 @@ describe.each(testDatabaseTargets())("the fulfilment worker on $kind", (target) 
     }
     expect(h.esimSim.control.placedOrders()).toHaveLength(2);
   });
+
+  it("keeps house while a lane waits on a slow eSIM Go: a stale unpaid order expires and its customer is told", async () => {
+    database = await target.create();
+    h = await startHarness(database, { settings: { pollIntervalMs: 50, workerConcurrency: 1 }, esimgoTimeoutMs: 20_000 });
+    await h.seedBundle(BUNDLE);
+    const slow = await openOrder(h, h.customerId);
+    const stale = await openOrder(h, (await telegramCustomer(h.db, 700_003)).id);
+    h.esimSim.faults.inject({ method: "POST", path: "/orders", delayMs: 6_000 });
+    const worker = h.shop.startWorker();
+    try {
+      await h.stripeSim.control.pay(slow.sessionId);
+      expect(await waitFor(async () => (await h.shop.order(slow.orderId))?.status === "placing", 5_000)).toBe(true);
+      h.clock.advance(40 * 60_000);
+      expect(await waitFor(async () => (await h.shop.order(stale.orderId))?.status === "expired", 3_000)).toBe(true);
+      expect((await h.shop.order(slow.orderId))?.status).toBe("placing");
+    } finally {
+      await worker.stop();
+    }
+    expect(h.notifier.customerNotices.map((n) => n.notice)).toContainEqual({ type: "link_expired", orderId: stale.orderId });
+  });
 });
 
 async function openOrder(h: Harness, customerId: number): Promise<{ orderId: number; sessionId: string }> {
