@@ -44,13 +44,18 @@ describe.each(testDatabaseTargets())("the fulfilment worker on $kind", (target) 
     expect(h.esimSim.control.placedOrders()).toHaveLength(1);
   });
 
-  it("with two lanes, an order paid while one lane waits on a slow eSIM Go is delivered by the other at once", async () => {
+  /** Two customers' open orders; eSIM Go takes 6 s to answer the first POST /orders it gets. */
+  async function twoOrdersTheFirstSlow(settings: { pollIntervalMs: number; workerConcurrency: number }): Promise<[OpenOrder, OpenOrder]> {
     database = await target.create();
-    h = await startHarness(database, { settings: { pollIntervalMs: POLL_INTERVAL_MS, workerConcurrency: 2 }, esimgoTimeoutMs: 20_000 });
+    h = await startHarness(database, { settings, esimgoTimeoutMs: 20_000 });
     await h.seedBundle(BUNDLE);
-    const slow = await openOrder(h, h.customerId);
-    const quick = await openOrder(h, (await telegramCustomer(h.db, 700_002)).id);
+    const orders: [OpenOrder, OpenOrder] = [await openOrder(h, h.customerId), await openOrder(h, (await telegramCustomer(h.db, 700_002)).id)];
     h.esimSim.faults.inject({ method: "POST", path: "/orders", delayMs: 6_000 });
+    return orders;
+  }
+
+  it("with two lanes, an order paid while one lane waits on a slow eSIM Go is delivered by the other at once", async () => {
+    const [slow, quick] = await twoOrdersTheFirstSlow({ pollIntervalMs: POLL_INTERVAL_MS, workerConcurrency: 2 });
     const worker = h.shop.startWorker();
     try {
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -68,12 +73,7 @@ describe.each(testDatabaseTargets())("the fulfilment worker on $kind", (target) 
   });
 
   it("keeps house while a lane waits on a slow eSIM Go: a stale unpaid order expires and its customer is told", async () => {
-    database = await target.create();
-    h = await startHarness(database, { settings: { pollIntervalMs: 50, workerConcurrency: 1 }, esimgoTimeoutMs: 20_000 });
-    await h.seedBundle(BUNDLE);
-    const slow = await openOrder(h, h.customerId);
-    const stale = await openOrder(h, (await telegramCustomer(h.db, 700_003)).id);
-    h.esimSim.faults.inject({ method: "POST", path: "/orders", delayMs: 6_000 });
+    const [slow, stale] = await twoOrdersTheFirstSlow({ pollIntervalMs: 50, workerConcurrency: 1 });
     const worker = h.shop.startWorker();
     try {
       await h.stripeSim.control.pay(slow.sessionId);
@@ -88,7 +88,12 @@ describe.each(testDatabaseTargets())("the fulfilment worker on $kind", (target) 
   });
 });
 
-async function openOrder(h: Harness, customerId: number): Promise<{ orderId: number; sessionId: string }> {
+interface OpenOrder {
+  orderId: number;
+  sessionId: string;
+}
+
+async function openOrder(h: Harness, customerId: number): Promise<OpenOrder> {
   const outcome = await h.shop.checkout({ customerId, bundleName: BUNDLE });
   if (outcome.kind !== "link") throw new Error(outcome.kind);
   return { orderId: outcome.orderId, sessionId: (await h.shop.order(outcome.orderId))!.stripe_session_id! };
