@@ -38,14 +38,13 @@ interface Known {
 export function createCustomerDirectory(db: Kysely<Database>, options: CustomerDirectoryOptions = {}): CustomerDirectory {
   const { ttlMs = 30_000, maxEntries = 10_000, now = Date.now } = options;
   const known = new Map<string, Known>();
-  const keyOf = identityKey;
   const withRows = knownIdentities(db, ttlMs, now);
   const fresh = (identity: Identity): Known | undefined => {
-    const entry = known.get(keyOf(identity));
+    const entry = known.get(identityKey(identity));
     return entry && entry.expiresAt > now() ? entry : undefined;
   };
   const remember = <T extends Customer | undefined>(identity: Identity, customer: T): T => {
-    const key = keyOf(identity);
+    const key = identityKey(identity);
     known.delete(key);
     if (known.size >= maxEntries) known.delete(known.keys().next().value as string);
     known.set(key, { customer, expiresAt: now() + ttlMs });
@@ -70,7 +69,7 @@ export function createCustomerDirectory(db: Kysely<Database>, options: CustomerD
       return customer;
     },
     forget(identity) {
-      known.delete(keyOf(identity));
+      known.delete(identityKey(identity));
       withRows.delete(identity);
     },
     async setLanguage(identity, customer, language) {

@@ -33,7 +33,7 @@ interface ChannelSet {
 }
 
 /**
- * Per channel, the external ids that have a row: loaded in full in the background on first use (some 100 bytes
+ * Per channel, the external ids that have a row: loaded in full in the background on first use (some 250 bytes
  * each), then topped up at most every `ttlMs` with those created since, by this process or another, and reloaded in
  * full every 10 minutes. Until a set is loaded, and whenever it has not been refreshed for three periods, every
  * identity "may have a row" and is read as before: a slow or failing database never holds an update on the set.

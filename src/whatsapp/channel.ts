@@ -118,7 +118,6 @@ export function createWhatsAppChannel(deps: WhatsAppChannelDeps): WhatsAppChanne
     }
   }
 
-
   /** The customer's own time of writing opens the window, unless it claims to be in the future. */
   function windowStart(message: InboundMessage): Date {
     const stamped = message.sentAt ? new Date(message.sentAt * 1000) : undefined;
