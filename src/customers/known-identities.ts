@@ -50,17 +50,24 @@ export function knownIdentities(db: Kysely<Database>, ttlMs: number, now: () => 
     return set;
   };
 
+  /** Time since `at`; a clock stepped back makes it infinite (due, untrusted), never a long "fresh". */
+  const age = (at: number) => {
+    const elapsed = now() - at;
+    return elapsed < 0 ? Infinity : elapsed;
+  };
+
   const read = async (channel: Channel, set: ChannelSet) => {
-    const full = !set.ids || now() - set.fullAt >= FULL_RELOAD_MS;
+    const startedAt = now();
+    const full = !set.ids || age(set.fullAt) >= FULL_RELOAD_MS;
     if (full) set.addedWhileReading = new Set();
     try {
       const found = await identitiesCreatedSince(db, channel, full ? { limit: MAX_KEPT + 1 } : { since: set.since });
       if (full) {
         set.ids = found.externalIds.length > MAX_KEPT ? undefined : new Set([...found.externalIds, ...set.addedWhileReading!]);
-        set.fullAt = now();
+        set.fullAt = startedAt;
       } else for (const id of found.externalIds) set.ids?.add(id);
       set.since = new Date(found.readAt.getTime() - CREATED_OVERLAP_MS);
-      set.readAt = now();
+      set.readAt = startedAt;
     } catch {
       // Nothing to do here: lookups read the database themselves until the set is refreshed, and report its failures.
     } finally {
@@ -70,9 +77,9 @@ export function knownIdentities(db: Kysely<Database>, ttlMs: number, now: () => 
   };
 
   const refreshIfDue = (channel: Channel, set: ChannelSet) => {
-    if (set.reading || now() - set.attemptAt < ttlMs) return;
+    if (set.reading || age(set.attemptAt) < ttlMs) return;
     // Too many identities to keep: look again only when a full reload is due.
-    if (!set.ids && set.fullAt > -Infinity && now() - set.fullAt < FULL_RELOAD_MS) return;
+    if (!set.ids && set.fullAt > -Infinity && age(set.fullAt) < FULL_RELOAD_MS) return;
     set.reading = true;
     set.attemptAt = now();
     void read(channel, set);
@@ -82,7 +89,7 @@ export function knownIdentities(db: Kysely<Database>, ttlMs: number, now: () => 
     mayHaveRow(identity) {
       const set = setOf(identity.channel);
       refreshIfDue(identity.channel, set);
-      if (!set.ids || now() - set.readAt > TRUSTED_PERIODS * ttlMs) return true;
+      if (!set.ids || age(set.readAt) > TRUSTED_PERIODS * ttlMs) return true;
       return set.ids.has(identity.externalId);
     },
     add(identity) {

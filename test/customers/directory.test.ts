@@ -107,6 +107,54 @@ describe.each(testDatabaseTargets())("customer directory on $kind", (target) => 
     expect((await eventually(() => here.lookup(telegram(6)), expect.objectContaining({ language: "tr" })))?.language).toBe("tr");
   });
 
+  it("a wall clock stepped back does not keep a stale set trusted: another process's customer shows after the next read", async () => {
+    const counted = countingQueries();
+    const here = createCustomerDirectory(database.db.withPlugin(counted.plugin), { now, ttlMs: 30_000 });
+    const elsewhere = createCustomerDirectory(database.db, { now, ttlMs: 30_000 });
+    await untilStrangersCostNothing(here, counted, 1);
+    clock -= 60 * 60_000;
+    const created = await elsewhere.ensure(telegram(2), "ru");
+    clock += 10 * 60_000;
+    expect(await eventually(() => here.lookup(telegram(2)), created)).toEqual(created);
+  });
+
+  it.skipIf(target.kind === "pglite")("a slow top-up is trusted from when it began to read, not from when its answer came", async () => {
+    const counted = countingQueries();
+    let hold = false;
+    const waiting: (() => void)[] = [];
+    const topUps = new WeakSet<object>();
+    // Holds each top-up's answer (the ids created since the last read) until released; every other statement runs.
+    const plugin: KyselyPlugin = {
+      transformQuery: (args) => {
+        counted.plugin.transformQuery(args);
+        if (JSON.stringify(args.node).includes('"created_at"')) topUps.add(args.queryId);
+        return args.node;
+      },
+      transformResult: async (args) => {
+        if (hold && topUps.has(args.queryId)) await new Promise<void>((resolve) => waiting.push(resolve));
+        return args.result;
+      },
+    };
+    const here = createCustomerDirectory(database.db.withPlugin(plugin), { now, ttlMs: 30_000 });
+    const elsewhere = createCustomerDirectory(database.db, { now, ttlMs: 30_000 });
+    await untilStrangersCostNothing(here, counted, 1);
+    hold = true;
+    clock += 30_001;
+    expect(await here.lookup(telegram(9))).toBeUndefined();
+    for (let i = 0; i < 100 && waiting.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    const created = await elsewhere.ensure(telegram(2), "ru");
+    clock += 80_000;
+    waiting.shift()?.();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await here.lookup(telegram(3))).toBeUndefined();
+    clock += 85_000;
+    const answer = await here.lookup(telegram(2));
+    for (const release of waiting) release();
+    hold = false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(answer).toEqual(created);
+  });
+
   it("current() reads past what it remembers: a row another process created moments ago", async () => {
     const here = createCustomerDirectory(database.db, { now });
     const elsewhere = createCustomerDirectory(database.db, { now });
