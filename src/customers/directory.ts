@@ -41,7 +41,9 @@ export function createCustomerDirectory(db: Kysely<Database>, options: CustomerD
   const withRows = knownIdentities(db, ttlMs, now);
   const fresh = (identity: Identity): Known | undefined => {
     const entry = known.get(identityKey(identity));
-    return entry && entry.expiresAt > now() ? entry : undefined;
+    // A clock stepped back would leave an entry "fresh" for as long as the step: it is then read again.
+    const left = entry ? entry.expiresAt - now() : 0;
+    return left > 0 && left <= ttlMs ? entry : undefined;
   };
   const remember = <T extends Customer | undefined>(identity: Identity, customer: T): T => {
     const key = identityKey(identity);

@@ -155,6 +155,15 @@ describe.each(testDatabaseTargets())("customer directory on $kind", (target) => 
     expect(answer).toEqual(created);
   });
 
+  it("a wall clock stepped back does not keep a remembered row: another process's language change is seen", async () => {
+    const here = createCustomerDirectory(database.db, { now, ttlMs: 30_000 });
+    const elsewhere = createCustomerDirectory(database.db, { now, ttlMs: 30_000 });
+    const customer = await here.ensure(telegram(90), "en");
+    clock -= 60 * 60_000;
+    await elsewhere.setLanguage(telegram(90), customer, "ru");
+    expect((await here.lookup(telegram(90)))?.language).toBe("ru");
+  });
+
   it("current() reads past what it remembers: a row another process created moments ago", async () => {
     const here = createCustomerDirectory(database.db, { now });
     const elsewhere = createCustomerDirectory(database.db, { now });
