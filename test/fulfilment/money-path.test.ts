@@ -32,23 +32,10 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
     await database?.close();
   });
 
-  async function order(id: number): Promise<Order> {
-    const row = await h.shop.order(id);
-    if (!row) throw new Error(`order ${id} missing`);
-    return row;
-  }
-
-  async function paidOrder(): Promise<Order> {
-    const outcome = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE });
-    if (outcome.kind !== "link") throw new Error(`checkout answered ${outcome.kind}`);
-    const created = await order(outcome.orderId);
-    await h.stripeSim.control.pay(created.stripe_session_id as string);
-    await h.stripeSim.control.idle();
-    return order(outcome.orderId);
-  }
+  const paidOrder = async (): Promise<Order> => h.pay(await h.openOrder());
 
   const readyNotices = () => h.notifier.customerNotices.map((n) => n.notice).filter((n): n is EsimReady => n.type === "esim_ready");
-  const delivered = (id: number) => async () => (await order(id)).status === "delivered";
+  const delivered = (id: number) => async () => (await h.order(id)).status === "delivered";
 
   it("sells one eSIM end to end: link, payment, provider order, QR that decodes to the provider's LPA", async () => {
     const cost = (await h.db.selectFrom("catalogue_bundles").select("cost_minor").where("name", "=", BUNDLE).executeTakeFirstOrThrow()).cost_minor;
@@ -57,7 +44,7 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
     if (outcome.kind !== "link") return;
     expect(outcome.priceMinor).toBe(retailPriceMinor(cost, shopSettings().pricing, "USD"));
 
-    const created = await order(outcome.orderId);
+    const created = await h.order(outcome.orderId);
     expect(created).toMatchObject({ status: "pending_payment", price_minor: outcome.priceMinor, provider_cost_minor: cost, customer_id: h.customerId });
     const session = h.stripeSim.control.session(created.stripe_session_id as string);
     expect(session).toMatchObject({
@@ -73,14 +60,14 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
 
     await h.stripeSim.control.pay(session!.id);
     await h.stripeSim.control.idle();
-    const paid = await order(outcome.orderId);
+    const paid = await h.order(outcome.orderId);
     expect(paid.status).toBe("paid");
     expect(paid.stripe_payment_intent_id).toMatch(/^pi_/);
     expect(h.notifier.customerNotices.map((n) => n.notice.type)).toContain("payment_received");
     expect(h.notifier.adminAlerts).toContainEqual(expect.objectContaining({ type: "sale", orderId: outcome.orderId, priceMinor: outcome.priceMinor }));
 
     await h.driveUntil(delivered(outcome.orderId));
-    const done = await order(outcome.orderId);
+    const done = await h.order(outcome.orderId);
     expect(done.esimgo_order_reference).toBeTruthy();
     expect(h.esimSim.control.placedOrders()).toHaveLength(1);
 
@@ -139,7 +126,7 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
     const paid = await paidOrder();
     h.esimSim.faults.inject({ method: "POST", path: "/orders", times: 1, delayMs: 1_500 });
     await h.shop.runDueOnce();
-    expect((await order(paid.id)).status).toBe("placing");
+    expect((await h.order(paid.id)).status).toBe("placing");
     await waitFor(() => h.esimSim.control.placedOrders().length === 1);
     await h.driveUntil(delivered(paid.id));
     expect(h.esimSim.control.placedOrders()).toHaveLength(1);
@@ -150,23 +137,23 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
     const paid = await paidOrder();
     h.esimSim.faults.inject({ method: "POST", path: "/orders", times: 1, drop: true });
     await h.shop.runDueOnce();
-    expect((await order(paid.id)).status).toBe("placing");
+    expect((await h.order(paid.id)).status).toBe("placing");
     expect(h.esimSim.control.placedOrders()).toHaveLength(1);
     await h.driveUntil(delivered(paid.id));
     expect(h.esimSim.control.placedOrders()).toHaveLength(1);
     const story = await h.shop.orderStory(paid.id);
     expect(story?.events.map((e) => e.type)).toContain("adopted");
-    expect((await order(paid.id)).esimgo_order_reference).toBe(h.esimSim.control.placedOrders()[0]!.reference);
+    expect((await h.order(paid.id)).esimgo_order_reference).toBe(h.esimSim.control.placedOrders()[0]!.reference);
   });
 
   it("waits for provider balance, alerts the admins once, and resumes by itself", async () => {
     h.esimSim.control.setBalance(0);
     const paid = await paidOrderDespiteLowBalance();
     await h.shop.runDueOnce();
-    expect((await order(paid.id)).status).toBe("awaiting_balance");
+    expect((await h.order(paid.id)).status).toBe("awaiting_balance");
     h.clock.advance(61_000);
     await h.shop.runDueOnce();
-    expect((await order(paid.id)).status).toBe("awaiting_balance");
+    expect((await h.order(paid.id)).status).toBe("awaiting_balance");
     expect(h.notifier.adminAlerts.filter((a) => a.type === "awaiting_balance")).toHaveLength(1);
     expect(h.esimSim.control.placedOrders()).toHaveLength(0);
 
@@ -180,19 +167,19 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
     h.esimSim.control.setBalance(0);
     const paid = await paidOrderDespiteLowBalance();
     await h.shop.runDueOnce();
-    expect((await order(paid.id)).status).toBe("awaiting_balance");
+    expect((await h.order(paid.id)).status).toBe("awaiting_balance");
     h.esimSim.control.setBalance(500);
     expect(await h.shop.retry(paid.id)).toBe("queued");
     await h.shop.runDueOnce();
-    expect((await order(paid.id)).status).toBe("delivered");
+    expect((await h.order(paid.id)).status).toBe("delivered");
     expect(await h.shop.retry(paid.id)).toBe("not_retryable");
   });
 
   it("refunds exactly once when the bundle is withdrawn after payment, and tells the customer and the admins", async () => {
     const paid = await paidOrder();
     h.esimSim.control.withdrawBundle(BUNDLE);
-    await h.driveUntil(async () => (await order(paid.id)).refund_status === "succeeded");
-    const failed = await order(paid.id);
+    await h.driveUntil(async () => (await h.order(paid.id)).refund_status === "succeeded");
+    const failed = await h.order(paid.id);
     expect(failed.status).toBe("failed");
     await h.shop.runDueOnce();
     const refunds = h.stripeSim.control.refunds();
@@ -213,7 +200,7 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
     h.clock.advance(121 * 60_000);
     await h.shop.runDueOnce();
     await h.stripeSim.control.idle();
-    const failed = await order(paid.id);
+    const failed = await h.order(paid.id);
     expect(failed.status).toBe("failed");
     expect(failed.refund_status).toBe("succeeded");
     expect(h.stripeSim.control.refunds()).toEqual([expect.objectContaining({ amount: failed.price_minor, payment_intent: failed.stripe_payment_intent_id, status: "succeeded" })]);
@@ -230,7 +217,7 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
     expect(await h.shop.refund(waiting.id)).toBe("already");
     await h.stripeSim.control.idle();
     expect(h.stripeSim.control.refunds()).toHaveLength(1);
-    expect((await order(waiting.id)).status).toBe("failed");
+    expect((await h.order(waiting.id)).status).toBe("failed");
     h.esimSim.control.setBalance(500);
     h.clock.advance(10 * 60_000);
     await h.shop.runDueOnce();
@@ -249,12 +236,12 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
     h.stripeSim.control.failRefunds(true);
     expect(await h.shop.refund(waiting.id)).toBe("refunding");
     await h.stripeSim.control.idle();
-    expect((await order(waiting.id)).refund_status).toBe("failed");
+    expect((await h.order(waiting.id)).refund_status).toBe("failed");
     expect((await h.shop.problemOrders()).map((o) => o.id)).toContain(waiting.id);
     h.stripeSim.control.failRefunds(false);
     expect(await h.shop.refund(waiting.id)).toBe("refunding");
     await h.stripeSim.control.idle();
-    expect((await order(waiting.id)).refund_status).toBe("succeeded");
+    expect((await h.order(waiting.id)).refund_status).toBe("succeeded");
     const statuses = h.stripeSim.control.refunds().map((r) => r.status);
     expect(statuses).toEqual(["failed", "succeeded"]);
   });
@@ -268,7 +255,7 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
       expect(await h.shop.refund(waiting.id)).toBe("refunding");
       await h.stripeSim.control.idle();
       const refund = h.stripeSim.control.refunds()[attempt - 1]!;
-      expect(await order(waiting.id)).toMatchObject({ refund_status: "failed", refund_id: refund.id });
+      expect(await h.order(waiting.id)).toMatchObject({ refund_status: "failed", refund_id: refund.id });
     }
     // Stripe sends each failure twice (refund.failed and refund.updated); a late repeat about the first changes nothing.
     const firstFailure = h.stripeSim.control.events().find((e) => e.type === "refund.failed")!;
@@ -283,7 +270,7 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
     const refunds = h.stripeSim.control.refunds();
     expect(refunds.map((r) => r.status)).toEqual(["failed", "failed", "succeeded"]);
     expect(refunds.map((r) => r.metadata)).toEqual([1, 2, 3].map((n) => ({ order_id: String(waiting.id), attempt: String(n) })));
-    expect(await order(waiting.id)).toMatchObject({ refund_status: "succeeded", refund_id: refunds[2]!.id, refund_amount_minor: waiting.price_minor });
+    expect(await h.order(waiting.id)).toMatchObject({ refund_status: "succeeded", refund_id: refunds[2]!.id, refund_amount_minor: waiting.price_minor });
     expect(await h.shop.refund(waiting.id)).toBe("already");
     expect(h.stripeSim.control.refunds()).toHaveLength(3);
   });
@@ -296,7 +283,7 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
     h.stripeSim.control.setWebhookUrl(undefined);
     h.stripeSim.faults.inject({ method: "POST", path: "/v1/refunds", times: 2, drop: true });
     expect(await h.shop.refund(waiting.id)).toBe("refunding");
-    expect(await order(waiting.id)).toMatchObject({ refund_status: "pending", refund_id: null, status: "failed" });
+    expect(await h.order(waiting.id)).toMatchObject({ refund_status: "pending", refund_id: null, status: "failed" });
     expect(h.stripeSim.control.refunds()).toHaveLength(1);
     h.clock.advance(2 * 60_000);
     await h.shop.runDueOnce();
@@ -306,7 +293,7 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
     const refundCalls = h.stripeSim.control.apiCalls().filter((c) => c.path === "/v1/refunds");
     expect(new Set(refundCalls.filter((c) => c.method === "POST").map((c) => c.idempotencyKey))).toEqual(new Set([refundIdempotencyKey(waiting, 1)]));
     expect(refundCalls.some((c) => c.method === "GET")).toBe(true);
-    expect(await order(waiting.id)).toMatchObject({ refund_status: "succeeded", refund_id: h.stripeSim.control.refunds()[0]!.id });
+    expect(await h.order(waiting.id)).toMatchObject({ refund_status: "succeeded", refund_id: h.stripeSim.control.refunds()[0]!.id });
   });
 
   /** A refund made by hand in the Stripe dashboard: no metadata of ours, straight through Stripe's API. */
@@ -321,14 +308,14 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
     h.esimSim.control.setBalance(0);
     const waiting = await paidOrderDespiteLowBalance();
     await h.shop.runDueOnce();
-    expect((await order(waiting.id)).status).toBe("awaiting_balance");
+    expect((await h.order(waiting.id)).status).toBe("awaiting_balance");
     await refundInDashboard(waiting.stripe_payment_intent_id!);
-    expect((await order(waiting.id)).refund_status).toBe("succeeded");
+    expect((await h.order(waiting.id)).refund_status).toBe("succeeded");
 
     h.esimSim.control.setBalance(500);
-    await h.driveUntil(async () => (await order(waiting.id)).status === "failed");
+    await h.driveUntil(async () => (await h.order(waiting.id)).status === "failed");
     expect(h.esimSim.control.placedOrders()).toHaveLength(0);
-    expect(await order(waiting.id)).toMatchObject({ status: "failed", refund_status: "succeeded" });
+    expect(await h.order(waiting.id)).toMatchObject({ status: "failed", refund_status: "succeeded" });
     expect(h.stripeSim.control.refunds()).toHaveLength(1);
   });
 
@@ -340,7 +327,7 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
     await h.stripeSim.control.idle();
 
     await h.driveUntil(delivered(paid.id));
-    expect(await order(paid.id)).toMatchObject({ status: "delivered", refund_status: null });
+    expect(await h.order(paid.id)).toMatchObject({ status: "delivered", refund_status: null });
     expect(h.esimSim.control.placedOrders()).toHaveLength(1);
     expect((await h.shop.orderStory(paid.id))?.events.map((e) => e.type)).toContain("refund_partial");
     expect(h.stripeSim.control.refunds()).toEqual([expect.objectContaining({ amount: 100 })]);
@@ -350,11 +337,11 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
     const outcome = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE });
     if (outcome.kind !== "link") throw new Error(`checkout answered ${outcome.kind}`);
     expect(await h.shop.eraseCustomer(h.customerId)).toBe("erased");
-    await h.stripeSim.control.pay((await order(outcome.orderId)).stripe_session_id!);
+    await h.stripeSim.control.pay((await h.order(outcome.orderId)).stripe_session_id!);
     await h.stripeSim.control.idle();
 
-    await h.driveUntil(async () => (await order(outcome.orderId)).refund_status === "succeeded");
-    expect(await order(outcome.orderId)).toMatchObject({ status: "failed" });
+    await h.driveUntil(async () => (await h.order(outcome.orderId)).refund_status === "succeeded");
+    expect(await h.order(outcome.orderId)).toMatchObject({ status: "failed" });
     expect(h.esimSim.control.placedOrders()).toHaveLength(0);
     expect(await h.db.selectFrom("esims").selectAll().execute()).toEqual([]);
   });
@@ -363,7 +350,7 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
     const paid = await paidOrder();
     h.esimSim.faults.inject({ method: "POST", path: "/orders", times: 1, delayMs: 1_500 });
     const placing = h.shop.runDueOnce();
-    while ((await order(paid.id)).status !== "placing") await new Promise((resolve) => setTimeout(resolve, 20));
+    while ((await h.order(paid.id)).status !== "placing") await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await h.shop.refund(paid.id)).toBe("busy");
     await placing;
     await h.driveUntil(delivered(paid.id));
@@ -379,7 +366,7 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
     h.stripeSim.control.setWebhookUrl(undefined);
     await refundInDashboard(waiting.stripe_payment_intent_id!);
     expect(await h.shop.refund(waiting.id)).toBe("refunding");
-    expect(await order(waiting.id)).toMatchObject({ status: "failed", refund_status: "succeeded" });
+    expect(await h.order(waiting.id)).toMatchObject({ status: "failed", refund_status: "succeeded" });
     const posts = () => h.stripeSim.control.apiCalls().filter((c) => c.method === "POST" && c.path === "/v1/refunds").length;
     const postsBefore = posts();
     for (let i = 0; i < 3; i++) {
@@ -415,7 +402,7 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
   it("counts delivered sales in the stats", async () => {
     const sold = await paidOrder();
     await h.driveUntil(delivered(sold.id));
-    const row = await order(sold.id);
+    const row = await h.order(sold.id);
     const stats = await h.shop.stats(h.clock.now());
     expect(stats.find((s) => s.period === "today")).toEqual({
       period: "today",
@@ -433,12 +420,8 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
   async function paidOrderDespiteLowBalance(): Promise<Order> {
     const balance = h.esimSim.control.getBalance();
     h.esimSim.control.setBalance(500);
-    const outcome = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE });
-    if (outcome.kind !== "link") throw new Error(`checkout answered ${outcome.kind}`);
+    const opened = await h.openOrder();
     h.esimSim.control.setBalance(balance);
-    const created = await order(outcome.orderId);
-    await h.stripeSim.control.pay(created.stripe_session_id as string);
-    await h.stripeSim.control.idle();
-    return order(outcome.orderId);
+    return h.pay(opened);
   }
 });

@@ -18,21 +18,9 @@ describe.each(testDatabaseTargets())("leases and reconciliation on $kind", (targ
     await h.seedBundle(BUNDLE);
   }
 
-  async function order(id: number): Promise<Order> {
-    const row = await h.shop.order(id);
-    if (!row) throw new Error(`order ${id} missing`);
-    return row;
-  }
+  const paidOrder = async (input: { targetIccid?: string } = {}): Promise<Order> => h.pay(await h.openOrder(input));
 
-  async function paidOrder(input: { targetIccid?: string } = {}): Promise<Order> {
-    const outcome = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE, ...input });
-    if (outcome.kind !== "link") throw new Error(`checkout answered ${outcome.kind}`);
-    await h.stripeSim.control.pay((await order(outcome.orderId)).stripe_session_id!);
-    await h.stripeSim.control.idle();
-    return order(outcome.orderId);
-  }
-
-  const delivered = (...ids: number[]) => async () => (await Promise.all(ids.map(order))).every((o) => o.status === "delivered");
+  const delivered = (...ids: number[]) => async () => (await Promise.all(ids.map(h.order))).every((o) => o.status === "delivered");
 
   it("keeps the lease of a step far slower than the lease: a second worker neither takes the order nor orders again", async () => {
     // A quarter-second lease (and reconcile grace) against a provider that takes 12.5 lease lengths to answer.
@@ -49,7 +37,7 @@ describe.each(testDatabaseTargets())("leases and reconciliation on $kind", (targ
     await h.driveUntil(delivered(paid.id), { shops: [h.shop, second] });
 
     expect(h.esimSim.control.placedOrders()).toHaveLength(1);
-    expect((await order(paid.id)).esimgo_order_reference).toBe(h.esimSim.control.placedOrders()[0]!.reference);
+    expect((await h.order(paid.id)).esimgo_order_reference).toBe(h.esimSim.control.placedOrders()[0]!.reference);
     expect(h.notifier.customerNotices.filter((n) => n.notice.type === "esim_ready")).toHaveLength(1);
     const story = await h.shop.orderStory(paid.id);
     expect(story?.events.map((e) => e.type)).not.toContain("replacing");
@@ -63,7 +51,7 @@ describe.each(testDatabaseTargets())("leases and reconciliation on $kind", (targ
     await h.shop.runDueOnce();
     h.clock.advance(30_000);
     await h.shop.runDueOnce();
-    expect((await order(paid.id)).status).toBe("placing");
+    expect((await h.order(paid.id)).status).toBe("placing");
     expect(h.esimSim.control.requestCount("POST /orders")).toBe(2);
 
     h.clock.advance(31_000);
@@ -103,7 +91,7 @@ describe.each(testDatabaseTargets())("leases and reconciliation on $kind", (targ
     const paid = await paidOrder();
     h.esimSim.faults.inject({ method: "POST", path: "/orders", answer: "http429", times: 1 });
     await h.shop.runDueOnce();
-    expect((await order(paid.id)).status).toBe("placing");
+    expect((await h.order(paid.id)).status).toBe("placing");
     h.clock.advance(2_000);
     await h.driveUntil(delivered(paid.id));
     expect(h.esimSim.control.placedOrders()).toHaveLength(1);
@@ -120,8 +108,8 @@ describe.each(testDatabaseTargets())("leases and reconciliation on $kind", (targ
     // Both provider orders are committed, neither answer arrives: the top-up's was placed first.
     h.esimSim.faults.inject({ method: "POST", path: "/orders", times: 2, drop: true });
     await h.shop.runDueOnce();
-    expect((await order(topUp.id)).status).toBe("placing");
-    expect((await order(fresh.id)).status).toBe("placing");
+    expect((await h.order(topUp.id)).status).toBe("placing");
+    expect((await h.order(fresh.id)).status).toBe("placing");
     const [, topUpAtProvider, freshAtProvider] = h.esimSim.control.placedOrders();
     expect(topUpAtProvider!.items).toEqual([expect.objectContaining({ bundle: BUNDLE, iccids: [iccid] })]);
     expect(freshAtProvider!.items[0]!.iccids).not.toContain(iccid);
@@ -132,8 +120,8 @@ describe.each(testDatabaseTargets())("leases and reconciliation on $kind", (targ
     await h.driveUntil(delivered(topUp.id, fresh.id));
 
     expect(h.esimSim.control.placedOrders()).toHaveLength(3);
-    expect((await order(topUp.id)).esimgo_order_reference).toBe(topUpAtProvider!.reference);
-    expect((await order(fresh.id)).esimgo_order_reference).toBe(freshAtProvider!.reference);
+    expect((await h.order(topUp.id)).esimgo_order_reference).toBe(topUpAtProvider!.reference);
+    expect((await h.order(fresh.id)).esimgo_order_reference).toBe(freshAtProvider!.reference);
     const freshEsims = await h.db.selectFrom("esims").select(["iccid", "order_id"]).where("order_id", "=", fresh.id).execute();
     expect(freshEsims).toEqual([{ iccid: freshAtProvider!.items[0]!.iccids[0], order_id: fresh.id }]);
     const notices = h.notifier.customerNotices.map((n) => n.notice);

@@ -3,6 +3,7 @@ import { createEsimGoClient, type EsimGoClient } from "../../src/esimgo/index.ts
 import { startEsimGoSim } from "@esim-shop/esimgo-sim";
 import { startStripeSim } from "@esim-shop/stripe-sim";
 import type { RawWebhookHandler } from "../../src/http/server.ts";
+import type { Order } from "../../src/db/schema.ts";
 import { RecordingNotifier } from "../../src/notify/index.ts";
 import { createPayments, type PaymentsSettings } from "../../src/payments/index.ts";
 import { createShop, type Shop, type ShopSettings } from "../../src/shop/index.ts";
@@ -73,6 +74,12 @@ export interface Harness {
   makeShop(overrides?: Partial<ShopSettings>, notifier?: RecordingNotifier): Shop;
   /** Copies a simulator bundle into the catalogue table, as the catalogue sync would. */
   seedBundle(name: string): Promise<void>;
+  /** The order's row; throws when there is none. */
+  order(id: number): Promise<Order>;
+  /** An order of BUNDLE opened through the shop's checkout (the harness's customer unless told), with its payment link. */
+  openOrder(input?: { customerId?: number; targetIccid?: string }): Promise<Order>;
+  /** Pays the order's session at the Stripe stand-in and waits for its webhooks: the row as it is then. */
+  pay(order: Order): Promise<Order>;
   /** Runs worker passes, moving the clock past backoffs, until the check holds (bounded). */
   driveUntil(check: () => Promise<boolean>, opts?: { stepMs?: number; maxPasses?: number; shops?: Shop[] }): Promise<void>;
   close(): Promise<void>;
@@ -106,6 +113,11 @@ export async function startHarness(
   const receiver = await startWebhookServer(database.db, { stripe: fanOut(() => shops) });
   stripeSim.control.setWebhookUrl(receiver.stripeUrl);
   const customer = await telegramCustomer(database.db, 700_001);
+  const order = async (id: number): Promise<Order> => {
+    const row = await shop.order(id);
+    if (!row) throw new Error(`order ${id} missing`);
+    return row;
+  };
 
   return {
     db: database.db,
@@ -120,6 +132,18 @@ export async function startHarness(
     webhookShops: shops,
     makeShop,
     seedBundle: (name) => seedBundle(database, esimgo, name),
+    order,
+    openOrder: async (input = {}) => {
+      const outcome = await shop.checkout({ customerId: customer.id, bundleName: BUNDLE, ...input });
+      if (outcome.kind !== "link") throw new Error(`checkout answered ${outcome.kind}`);
+      return order(outcome.orderId);
+    },
+    pay: async (opened) => {
+      if (!opened.stripe_session_id) throw new Error(`order ${opened.id} has no Checkout Session`);
+      await stripeSim.control.pay(opened.stripe_session_id);
+      await stripeSim.control.idle();
+      return order(opened.id);
+    },
     driveUntil: async (check, opts = {}) => {
       for (let pass = 0; pass < (opts.maxPasses ?? 40); pass++) {
         for (const s of opts.shops ?? [shop]) await s.runDueOnce();

@@ -23,18 +23,6 @@ describe.each(testDatabaseTargets())("discounts and the buyer's currency on $kin
     await database?.close();
   });
 
-  async function order(id: number): Promise<Order> {
-    const row = await h.shop.order(id);
-    if (!row) throw new Error(`order ${id} missing`);
-    return row;
-  }
-
-  async function openOrder(): Promise<Order> {
-    const outcome = await h.shop.checkout({ customerId: h.customerId, bundleName: BUNDLE });
-    if (outcome.kind !== "link") throw new Error(`checkout answered ${outcome.kind}`);
-    return order(outcome.orderId);
-  }
-
   /** What an admin reads after /stats (in English). */
   async function statsScreen(): Promise<string> {
     const catalogue = createCatalogue({ db: h.db, esimgo: h.esimgo, notifier: h.notifier, logger: silentLogger, pricing: shopSettings().pricing, maxAgeMs: 3_600_000 });
@@ -47,11 +35,11 @@ describe.each(testDatabaseTargets())("discounts and the buyer's currency on $kin
   async function pay(created: Order, options: { promotionCode?: string; presentmentCurrency?: string; fxRate?: number }): Promise<Order> {
     await h.stripeSim.control.pay(created.stripe_session_id as string, options);
     await h.stripeSim.control.idle();
-    return order(created.id);
+    return h.order(created.id);
   }
 
   it("a discounted payment is fulfilled; what was paid and the discount are recorded and shown in /stats", async () => {
-    const created = await openOrder();
+    const created = await h.openOrder();
     expect(h.stripeSim.control.session(created.stripe_session_id as string)).toMatchObject({ allow_promotion_codes: true, adaptive_pricing: { enabled: true } });
     // Small enough to keep the minimum margin: no alert.
     const discount = created.price_minor - created.provider_cost_minor - 100;
@@ -63,7 +51,7 @@ describe.each(testDatabaseTargets())("discounts and the buyer's currency on $kin
     expect(h.notifier.adminAlerts).toContainEqual(expect.objectContaining({ type: "sale", orderId: created.id, priceMinor: created.price_minor - discount }));
     expect(h.notifier.adminAlerts.filter((a) => a.type === "discount_below_margin")).toEqual([]);
 
-    await h.driveUntil(async () => (await order(created.id)).status === "delivered");
+    await h.driveUntil(async () => (await h.order(created.id)).status === "delivered");
     const today = (await h.shop.stats()).find((row) => row.period === "today");
     expect(today).toMatchObject({
       sales: 1,
@@ -81,7 +69,7 @@ describe.each(testDatabaseTargets())("discounts and the buyer's currency on $kin
   });
 
   it("a discount that takes the sale below cost is fulfilled and alerts the admins once", async () => {
-    const created = await openOrder();
+    const created = await h.openOrder();
     h.stripeSim.control.createPromotionCode({ code: "HALF", percentOff: 60 });
     const paid = await pay(created, { promotionCode: "HALF" });
     const discount = Math.round(created.price_minor * 0.6);
@@ -97,19 +85,19 @@ describe.each(testDatabaseTargets())("discounts and the buyer's currency on $kin
     ]);
     for (const language of ["en", "ru", "tr"] as const) expect(renderAlert(alerts[0]!, language)).toContain(String(created.id));
     expect(renderAlert(alerts[0]!, "en")).toContain("below cost");
-    await h.driveUntil(async () => (await order(created.id)).status === "delivered");
+    await h.driveUntil(async () => (await h.order(created.id)).status === "delivered");
   });
 
   it("a session paid in EUR with Adaptive Pricing is fulfilled and counted in the order's currency", async () => {
-    const created = await openOrder();
+    const created = await h.openOrder();
     const paid = await pay(created, { presentmentCurrency: "eur", fxRate: 0.9 });
     expect(paid).toMatchObject({ status: "paid", paid_minor: created.price_minor, presentment_minor: Math.round(created.price_minor * 0.9), presentment_currency: "EUR" });
-    await h.driveUntil(async () => (await order(created.id)).status === "delivered");
+    await h.driveUntil(async () => (await h.order(created.id)).status === "delivered");
     expect((await h.shop.stats()).find((row) => row.period === "today")).toMatchObject({ sales: 1, revenueMinor: created.price_minor, discountMinor: 0, currency: created.currency });
   });
 
   it("a session paid in EUR with Adaptive Pricing is refunded in the order's currency for its price", async () => {
-    const created = await openOrder();
+    const created = await h.openOrder();
     h.esimSim.control.setBalance(0);
     const paid = await pay(created, { presentmentCurrency: "eur", fxRate: 0.9 });
     const eur = Math.round(created.price_minor * 0.9);
@@ -126,30 +114,30 @@ describe.each(testDatabaseTargets())("discounts and the buyer's currency on $kin
         presentment_details: { presentment_amount: eur, presentment_currency: "eur" },
       }),
     ]);
-    expect(await order(created.id)).toMatchObject({ status: "failed", refund_status: "succeeded", refund_amount_minor: created.price_minor });
+    expect(await h.order(created.id)).toMatchObject({ status: "failed", refund_status: "succeeded", refund_amount_minor: created.price_minor });
   });
 
   it("a code that takes the whole price completes with no payment: the order is delivered, alerted, and stops with nothing to refund", async () => {
-    const created = await openOrder();
+    const created = await h.openOrder();
     h.stripeSim.control.createPromotionCode({ code: "FREE", percentOff: 100 });
     const paid = await pay(created, { promotionCode: "FREE" });
     expect(h.stripeSim.control.session(created.stripe_session_id as string)).toMatchObject({ payment_status: "no_payment_required", payment_intent: null, amount_total: 0 });
     expect(paid).toMatchObject({ status: "paid", paid_minor: 0, discount_minor: created.price_minor, stripe_payment_intent_id: null });
     expect(h.notifier.adminAlerts.filter((a) => a.type === "discount_below_margin")).toEqual([expect.objectContaining({ orderId: created.id, paidMinor: 0 })]);
-    await h.driveUntil(async () => (await order(created.id)).status === "delivered");
+    await h.driveUntil(async () => (await h.order(created.id)).status === "delivered");
 
     // Another one, stopped by the operator before eSIM Go could fill it: nothing goes back, nothing is asked of Stripe.
-    const second = await openOrder();
+    const second = await h.openOrder();
     h.esimSim.control.setBalance(0);
     await pay(second, { promotionCode: "FREE" });
     await h.shop.runDueOnce();
     expect(await h.shop.refund(second.id)).toBe("refunding");
-    expect(await order(second.id)).toMatchObject({ status: "failed", refund_status: "succeeded" });
+    expect(await h.order(second.id)).toMatchObject({ status: "failed", refund_status: "succeeded" });
     expect(h.stripeSim.control.refunds()).toEqual([]);
   });
 
   it("a discounted payment is refunded for what was paid", async () => {
-    const created = await openOrder();
+    const created = await h.openOrder();
     h.esimSim.control.setBalance(0);
     h.stripeSim.control.createPromotionCode({ code: "TEN", percentOff: 10 });
     const paid = await pay(created, { promotionCode: "TEN" });
@@ -157,6 +145,6 @@ describe.each(testDatabaseTargets())("discounts and the buyer's currency on $kin
     expect(await h.shop.refund(created.id)).toBe("refunding");
     await h.stripeSim.control.idle();
     expect(h.stripeSim.control.refunds()).toEqual([expect.objectContaining({ amount: paid.paid_minor, status: "succeeded" })]);
-    expect(await order(created.id)).toMatchObject({ refund_status: "succeeded", refund_amount_minor: paid.paid_minor });
+    expect(await h.order(created.id)).toMatchObject({ refund_status: "succeeded", refund_amount_minor: paid.paid_minor });
   });
 });
