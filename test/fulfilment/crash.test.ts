@@ -4,17 +4,10 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { CustomerNotice } from "../../src/notify/index.ts";
 import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
+import { waitUntil } from "../helpers/process.ts";
 import { BUNDLE, startHarness, type Harness } from "../helpers/shop.ts";
 
 const postgres = testDatabaseTargets().find((t) => t.kind === "postgres");
-
-async function waitFor(check: () => boolean | Promise<boolean>, what: string, limitMs = 30_000): Promise<void> {
-  const giveUpAt = Date.now() + limitMs;
-  while (!(await check())) {
-    if (Date.now() > giveUpAt) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /**
  * Stands between the child worker and eSIM Go: passes everything through, except that it holds back
@@ -96,7 +89,7 @@ describe("a worker process killed between placing the provider order and recordi
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, signal) => resolve(signal)));
 
-    await waitFor(() => proxy.heldOrders() === 1 || child.exitCode !== null, "the child to place the order");
+    await waitUntil(() => proxy.heldOrders() === 1 || child.exitCode !== null, 30_000, "the child to place the order");
     expect(h.esimSim.control.placedOrders()).toHaveLength(1);
     expect(child.exitCode, output).toBeNull();
     child.kill("SIGKILL");

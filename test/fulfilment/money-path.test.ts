@@ -5,17 +5,10 @@ import type { CustomerNotice } from "../../src/notify/index.ts";
 import { refundIdempotencyKey } from "../../src/orders/index.ts";
 import { retailPriceMinor } from "../../src/pricing/index.ts";
 import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
+import { waitUntil } from "../helpers/process.ts";
 import { BUNDLE, decodeQr, shopSettings, startHarness, type Harness } from "../helpers/shop.ts";
 
 type EsimReady = Extract<CustomerNotice, { type: "esim_ready" }>;
-
-async function waitFor(check: () => boolean, limitMs = 20_000): Promise<void> {
-  const giveUpAt = Date.now() + limitMs;
-  while (!check()) {
-    if (Date.now() > giveUpAt) throw new Error("gave up waiting");
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe.each(testDatabaseTargets())("money path on $kind", (target) => {
   let database: TestDatabase;
@@ -127,7 +120,7 @@ describe.each(testDatabaseTargets())("money path on $kind", (target) => {
     h.esimSim.faults.inject({ method: "POST", path: "/orders", times: 1, delayMs: 1_500 });
     await h.shop.runDueOnce();
     expect((await h.order(paid.id)).status).toBe("placing");
-    await waitFor(() => h.esimSim.control.placedOrders().length === 1);
+    await waitUntil(() => h.esimSim.control.placedOrders().length === 1, 20_000, "eSIM Go to place the order");
     await h.driveUntil(delivered(paid.id));
     expect(h.esimSim.control.placedOrders()).toHaveLength(1);
     expect(readyNotices()).toHaveLength(1);

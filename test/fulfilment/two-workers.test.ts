@@ -1,17 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { testDatabaseTargets, type TestDatabase } from "../helpers/db.ts";
+import { waitUntil } from "../helpers/process.ts";
 import { telegramCustomer } from "../helpers/customers.ts";
 import { BUNDLE, startHarness, type Harness } from "../helpers/shop.ts";
 
 const ORDERS = 10;
-
-async function waitFor(check: () => Promise<boolean>, what: string, limitMs = 60_000): Promise<void> {
-  const giveUpAt = Date.now() + limitMs;
-  while (!(await check())) {
-    if (Date.now() > giveUpAt) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe.each(testDatabaseTargets())("two workers on one $kind database", (target) => {
   let database: TestDatabase;
@@ -41,10 +34,10 @@ describe.each(testDatabaseTargets())("two workers on one $kind database", (targe
     try {
       for (const id of orderIds) await h.stripeSim.control.pay((await h.shop.order(id))!.stripe_session_id!);
       await h.stripeSim.control.idle();
-      await waitFor(async () => {
+      await waitUntil(async () => {
         const rows = await h.db.selectFrom("orders").select("status").where("status", "=", "delivered").execute();
         return rows.length === ORDERS;
-      }, "every order to be delivered");
+      }, 60_000, "every order to be delivered");
     } finally {
       await Promise.all(workers.map((w) => w.stop()));
     }
