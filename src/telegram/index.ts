@@ -80,7 +80,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   bot.use(trackBlocking(deps.db));
   bot.use(privateChatGuard());
   bot.use(loadCustomer(customers));
-  if (settings.sandbox) bot.use(sandboxMarker(true));
+  if (settings.sandbox) bot.use(sandboxMarker());
 
   const chat = bot.chatType("private").errorBoundary(async (error) => {
     const ctx = error.ctx;
@@ -153,6 +153,6 @@ function conversationPlugins(deps: BotDeps, customers: CustomerDirectory): Middl
       ctx.api.config.use(autoRetry(AUTO_RETRY));
       await next();
     },
-    sandboxMarker(deps.settings.sandbox),
+    ...(deps.settings.sandbox ? [sandboxMarker<BaseContext>()] : []),
   ];
 }

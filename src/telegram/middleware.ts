@@ -117,10 +117,10 @@ export function loadCustomer<C extends BaseContext>(customers: CustomerDirectory
   };
 }
 
-/** Installs the sandbox marker on this update's Api (the bot's and each conversation's own). */
-export function sandboxMarker<C extends BaseContext>(enabled: boolean): MiddlewareFn<C> {
+/** Installs the sandbox marker on this update's Api (the bot's and each conversation's own); installed only in a sandbox. */
+export function sandboxMarker<C extends BaseContext>(): MiddlewareFn<C> {
   return async (ctx: C, next: NextFunction) => {
-    if (enabled) ctx.api.config.use(sandboxTransformer(() => ctx.t("sandbox-marker")));
+    ctx.api.config.use(sandboxTransformer(() => ctx.t("sandbox-marker")));
     await next();
   };
 }
